@@ -1,0 +1,27 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Activities } from '../../../activities';
+import type { AppConfig } from '../../../libs/config/src';
+
+/**
+ * The Temporal worker. A prebuilt bundle (production, tests) skips bundling at start-up; without
+ * one the workflows are bundled from source.
+ */
+export async function createWorker(opts: {
+  config: Pick<AppConfig, 'temporal' | 'worker'>;
+  activities: Activities;
+  connection?: NativeConnection;
+}): Promise<Worker> {
+  const { config } = opts;
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: opts.activities,
+    ...(config.worker.workflowBundle
+      ? { workflowBundle: { codePath: config.worker.workflowBundle } }
+      : { workflowsPath: require.resolve('../../../workflows') }),
+    // The cache lives outside the V8 heap (about 1 MB a workflow): bound it explicitly.
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+  });
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_REMINDER_POLICY, type TaskReminderPolicy } from '../../domain/src';
+
+/** Everything configurable, read once from the environment (a secret may come from `<NAME>_FILE`). */
+export interface AppConfig {
+  databaseUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  smtp: { url: string; from: string };
+  api: { port: number; publicUrl: string };
+  tasks: { linkSecret: string; policy: TaskReminderPolicy };
+  worker: { maxCachedWorkflows: number; workflowBundle?: string };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) return readFileSync(file, 'utf8').trim();
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(env: Env, name: string): string {
+  const value = read(env, name);
+  if (value === undefined) throw new ConfigError(`${name} (or ${name}_FILE) must be set`);
+  return value;
+}
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+function hoursList(env: Env, name: string, fallback: number[]): number[] {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const values = raw.split(',').map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new ConfigError(`${name} must be a comma-separated list of hours, got "${raw}"`);
+  return values;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const linkSecret = required(env, 'TASK_LINK_SECRET');
+  if (linkSecret.length < 32) throw new ConfigError('TASK_LINK_SECRET must be at least 32 characters');
+  const port = int(env, 'PORT', 3000);
+  const d = DEFAULT_REMINDER_POLICY;
+  return {
+    databaseUrl: required(env, 'DATABASE_URL'),
+    temporal: {
+      address: read(env, 'TEMPORAL_ADDRESS') ?? '127.0.0.1:7233',
+      namespace: read(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: read(env, 'TEMPORAL_TASK_QUEUE') ?? 'ismsflow',
+      uiUrl: read(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233',
+    },
+    smtp: {
+      url: read(env, 'SMTP_URL') ?? 'smtp://127.0.0.1:1025',
+      from: read(env, 'MAIL_FROM') ?? 'ismsflow <ismsflow@localhost>',
+    },
+    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, '') },
+    tasks: {
+      linkSecret,
+      policy: {
+        remindBeforeDueHours: hoursList(env, 'TASK_REMIND_BEFORE_DUE_HOURS', d.remindBeforeDueHours),
+        remindAtDue: (read(env, 'TASK_REMIND_AT_DUE') ?? String(d.remindAtDue)) !== 'false',
+        escalateAfterDueHours: int(env, 'TASK_ESCALATE_AFTER_DUE_HOURS', d.escalateAfterDueHours),
+        repeatEscalationEveryHours: int(env, 'TASK_REPEAT_ESCALATION_HOURS', d.repeatEscalationEveryHours),
+        linkValidAfterDueHours: int(env, 'TASK_LINK_VALID_AFTER_DUE_HOURS', d.linkValidAfterDueHours),
+      },
+    },
+    worker: {
+      maxCachedWorkflows: int(env, 'WORKER_MAX_CACHED_WORKFLOWS', 1000),
+      workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
+
+export const MIGRATIONS = [Foundation1764000000000];
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // Schema changes go through migrations only.
+    synchronize: false,
+    migrationsTransactionMode: 'each',
+    extra: { max: 10 },
+  };
+}
+
+const MIGRATION_LOCK = 727001;
+
+/** Brings a database to the current schema; safe to run from several processes at once. */
+export async function migrate(url: string): Promise<string[]> {
+  const ds = new DataSource(dataSourceOptions(url));
+  await ds.initialize();
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const ran = await ds.runMigrations();
+    return ran.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+    await ds.destroy();
+  }
+}

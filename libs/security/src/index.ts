@@ -1,0 +1,3 @@
+export * from './api-keys';
+export * from './ids';
+export * from './task-links';

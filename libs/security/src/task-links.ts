@@ -1,0 +1,42 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Task links: `<taskId>.<version>.<expiry>.<signature>`. The HMAC binds the link to one task, one
+ * assignee version and an expiry, and is deterministic so a retried mail carries the same link.
+ * Only the link's SHA-256 is stored; the database row makes it single-use and revocable.
+ */
+export interface TaskLinkClaims {
+  taskId: string;
+  version: number;
+  assignee: string;
+  expiresAt: Date;
+}
+
+function signature(secret: string, c: TaskLinkClaims): string {
+  const expiry = Math.floor(c.expiresAt.getTime() / 1000);
+  return createHmac('sha256', secret)
+    .update(`task-link|${c.taskId}|${c.version}|${c.assignee.toLowerCase()}|${expiry}`)
+    .digest('base64url');
+}
+
+export function signTaskLink(secret: string, c: TaskLinkClaims): string {
+  return `${c.taskId}.${c.version}.${Math.floor(c.expiresAt.getTime() / 1000)}.${signature(secret, c)}`;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The claims a token says it carries, before anything is trusted. */
+export function parseTaskLink(token: string): { taskId: string; version: number; expiresAt: Date } | undefined {
+  const m = /^([a-z0-9]{1,64})\.(\d{1,6})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return undefined;
+  return { taskId: m[1], version: Number(m[2]), expiresAt: new Date(Number(m[3]) * 1000) };
+}
+
+/** True when the token was signed by us for exactly these claims. */
+export function verifyTaskLink(secret: string, token: string, c: TaskLinkClaims): boolean {
+  const expected = Buffer.from(signTaskLink(secret, c));
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

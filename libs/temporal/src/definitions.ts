@@ -1,0 +1,31 @@
+/**
+ * Everything the workflows and the API must agree on: task queue, search-attribute keys,
+ * workflow ids, and the signal/update/query definitions. Deterministic code only: workflows
+ * import this file.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { HumanTaskResult, TaskCompletion, TaskReassignment, TaskView } from '../../domain/src';
+
+export const TASK_QUEUE = 'ismsflow';
+
+/** Custom search attributes admins filter on in the Temporal UI (registered on the server). */
+export const SearchAttr = {
+  process: defineSearchAttributeKey('IsmsProcess', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('IsmsStatus', SearchAttributeType.KEYWORD),
+  owner: defineSearchAttributeKey('IsmsOwner', SearchAttributeType.KEYWORD),
+  dueAt: defineSearchAttributeKey('IsmsDueAt', SearchAttributeType.DATETIME),
+  ref: defineSearchAttributeKey('IsmsRef', SearchAttributeType.KEYWORD),
+  severity: defineSearchAttributeKey('IsmsSeverity', SearchAttributeType.KEYWORD),
+} as const;
+
+export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttr);
+
+/** Readable ids: admins find a workflow in the UI by typing them. */
+export const workflowIds = {
+  task: (taskId: string) => `task:${taskId}`,
+};
+
+export const completeTaskUpdate = defineUpdate<HumanTaskResult, [TaskCompletion]>('completeTask');
+export const reassignTaskUpdate = defineUpdate<{ linkVersion: number }, [TaskReassignment]>('reassignTask');
+export const taskStateQuery = defineQuery<TaskView>('taskState');

@@ -1,0 +1,166 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  completionErrors,
+  isEmail,
+  linkExpiry,
+  notificationSchedule,
+  type HumanTaskInput,
+  type HumanTaskResult,
+  type TaskCompletion,
+  type TaskView,
+} from '../libs/domain/src';
+import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, taskStateQuery } from '../libs/temporal/src/definitions';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * One task for one person: record it, mail them a link, remind them, escalate when overdue, and
+ * wait until they (or a ticketing system) complete it. Process workflows run it as a child and
+ * get the completion as its result; cancelling the child cancels the task.
+ */
+export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult> {
+  const sent: string[] = [];
+  let status: TaskView['status'] = 'open';
+  let assignee = input.assignee;
+  let linkVersion = 1;
+  let result: HumanTaskResult | undefined;
+
+  const view = (): TaskView => ({
+    taskId: input.taskId,
+    status,
+    assignee,
+    linkVersion,
+    dueAt: input.dueAt,
+    waitingFor: waitingFor(),
+    notificationsSent: [...sent],
+  });
+  const waitingFor = () =>
+    status === 'open'
+      ? `Waiting for ${assignee} to complete "${input.title}" (due ${input.dueAt})`
+      : `Task ${status}`;
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: SearchAttr.status, value: status },
+      { key: SearchAttr.owner, value: assignee },
+    ]);
+    setCurrentDetails(waitingFor());
+  };
+  const mailAssignee = () =>
+    acts.sendTaskMail({
+      taskId: input.taskId,
+      kind: 'assigned',
+      key: `assigned-v${linkVersion}`,
+      linkExpiresAt: linkExpiry(input.dueAt, input.policy),
+    });
+
+  setHandler(taskStateQuery, view);
+
+  setHandler(
+    completeTaskUpdate,
+    async (completion: TaskCompletion) => {
+      status = 'completing';
+      const completedAt = new Date().toISOString();
+      await acts.completeTask({ taskId: input.taskId, completion, completedAt });
+      status = 'completed';
+      result = {
+        taskId: input.taskId,
+        status: 'completed',
+        outcome: completion.outcome,
+        notes: completion.notes,
+        evidence: completion.evidence ?? [],
+        completedBy: completion.completedBy,
+        completedAt,
+        via: completion.via,
+      };
+      return result;
+    },
+    {
+      validator: (completion: TaskCompletion) => {
+        if (status !== 'open') throw ApplicationFailure.nonRetryable(`This task is already ${status}.`, 'TaskClosed');
+        if (completion.linkVersion !== undefined && completion.linkVersion !== linkVersion) {
+          throw ApplicationFailure.nonRetryable('This link is no longer valid: the task was reassigned.', 'StaleLink');
+        }
+        const errors = completionErrors(completion, input);
+        if (errors.length > 0) {
+          throw ApplicationFailure.nonRetryable(errors.map((e) => e.message).join('; '), 'InvalidInput', ...errors);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    reassignTaskUpdate,
+    async (reassignment) => {
+      const from = assignee;
+      assignee = reassignment.to;
+      linkVersion += 1;
+      publish();
+      await acts.reassignTask({ taskId: input.taskId, from, ...reassignment, linkVersion });
+      await mailAssignee();
+      return { linkVersion };
+    },
+    {
+      validator: (reassignment) => {
+        if (status !== 'open') throw ApplicationFailure.nonRetryable(`This task is already ${status}.`, 'TaskClosed');
+        if (!isEmail(reassignment.to)) {
+          throw ApplicationFailure.nonRetryable('to must be an email address', 'InvalidInput', { field: 'to', message: 'to must be an email address' });
+        }
+        if (reassignment.to.toLowerCase() === assignee.toLowerCase()) {
+          throw ApplicationFailure.nonRetryable(`The task is already assigned to ${assignee}.`, 'InvalidInput', { field: 'to', message: 'to is the current assignee' });
+        }
+      },
+    },
+  );
+
+  try {
+    await acts.openTask({ ...input, workflowId: workflowInfo().workflowId });
+    upsertSearchAttributes([
+      { key: SearchAttr.process, value: input.process },
+      { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
+      ...(input.externalRef ? [{ key: SearchAttr.ref, value: input.externalRef }] : []),
+    ]);
+    publish();
+    await mailAssignee();
+
+    const schedule = notificationSchedule(input.dueAt, input.policy, new Date().toISOString());
+    for (const next of schedule) {
+      const waitMs = Math.max(0, Date.parse(next.at) - Date.now());
+      if (await condition(() => status !== 'open', waitMs)) break;
+      await acts.sendTaskMail({
+        taskId: input.taskId,
+        kind: next.kind,
+        key: next.key,
+        linkExpiresAt: linkExpiry(input.dueAt, input.policy),
+      });
+      sent.push(next.key);
+    }
+    await condition(() => status === 'completed');
+    await condition(allHandlersFinished);
+    publish();
+    return result!;
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // The owning process no longer needs it: close the record even though this scope is cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      status = 'cancelled';
+      publish();
+      await acts.cancelTask({ taskId: input.taskId, reason: 'Cancelled by its process or an admin' });
+    });
+    throw err;
+  }
+}

@@ -1,0 +1,1 @@
+export { humanTask } from './human-task';
