@@ -1,6 +1,6 @@
 import type { TaskRecord } from '../libs/db/src';
 import type { NotificationKind } from '../libs/domain/src';
-import { escapeHtml, type Mail } from './mail';
+import { escapeHtml, type Mail } from '../libs/mail/src';
 
 export type TaskMailKind = 'assigned' | NotificationKind;
 

@@ -1,10 +1,11 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../libs/db/src';
 import type { HumanTaskInput, TaskCompletion } from '../libs/domain/src';
 import { hashToken, signTaskLink } from '../libs/security/src';
-import { sendOnce } from './mail';
+import { sendOnce } from '../libs/mail/src/outbox';
 import { renderTaskMail, type TaskMailKind } from './task-mail';
 
 export interface TaskActivityDeps {
@@ -22,7 +23,7 @@ export async function recordTaskEvent(
     .createQueryBuilder()
     .insert()
     .into(TaskEvent)
-    .values({ ...e, at: e.at ?? new Date(), data: e.data ?? {} })
+    .values({ ...e, at: e.at ?? new Date(), data: e.data ?? {} } as QueryDeepPartialEntity<TaskEvent>)
     .orIgnore()
     .execute();
 }

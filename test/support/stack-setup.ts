@@ -1,1 +1,75 @@
-export default async function () {}
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, migrate } from '../../libs/db/src';
+import { freePort } from '../../libs/devstack/src/processes';
+import { startEmbeddedPostgres } from '../../libs/devstack/src/postgres';
+import { startSmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
+import { startTemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
+import { createApiKey } from '../../libs/security/src';
+import { bundleOnce, TEST_DATA_DIR } from './bundle';
+
+/**
+ * The real parts, started once for the integration and browser tests: PostgreSQL (a throwaway
+ * database on DATABASE_URL's server, else an embedded one), the Temporal dev server on a SQLite
+ * file, and the SMTP catcher. Test files read where they are from the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  await bundleOnce();
+  const dir = path.join(TEST_DATA_DIR, `stack-${process.pid}`);
+  const stops: Array<() => Promise<void>> = [];
+  (globalThis as any).__ismsflowStack = { stops, dir };
+
+  const [temporalPort, uiPort, smtpPort, mailPort, pgPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [databaseUrl, temporal, mail] = await Promise.all([
+    testDatabase(dir, pgPort, stops),
+    startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), port: temporalPort, uiPort }),
+    startSmtpCatcher({ smtpPort, httpPort: mailPort }),
+  ]);
+  stops.push(temporal.stop, mail.stop);
+  await migrate(databaseUrl);
+
+  const db = new DataSource(dataSourceOptions(databaseUrl));
+  await db.initialize();
+  const { key } = await createApiKey(db, 'test-suite', 'admin');
+  await db.destroy();
+
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_UI_URL: temporal.uiUrl,
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    MAILPIT_URL: mail.url,
+    TASK_LINK_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    TEST_API_KEY: key,
+    TEST_STACK_DIR: dir,
+  });
+}
+
+async function testDatabase(dir: string, port: number, stops: Array<() => Promise<void>>): Promise<string> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port });
+    stops.push(async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return pg.url;
+  }
+  // Never touch the user's own database: make a throwaway one beside it.
+  const name = `ismsflow_test_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  stops.push(async () => {
+    const c = new Client({ connectionString: serverUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerSearchAttributes } from '../../libs/temporal/src/client';
-import { temporalTestServerPath } from '../../libs/devstack/src/binaries';
+import { temporalCliPath, temporalTestServerPath } from '../../libs/devstack/src/binaries';
+import { ALL_SEARCH_ATTRIBUTES } from '../../libs/temporal/src/definitions';
 
 /** The time-skipping test server, from the project-local install when there is one. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -8,4 +9,15 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
+}
+
+/** A real dev server (in memory) for what the time-skipping server cannot do: Update results. */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      ip: '127.0.0.1',
+    },
+  });
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { escapeHtml } from '../../../activities/mail';
+import { escapeHtml } from '../../mail/src/html';
 
 /** A caught message, in the shape of Mailpit's API (so tests run against real Mailpit too). */
 interface Address {

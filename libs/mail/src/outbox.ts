@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { EntityManager } from 'typeorm';
-import { OutboundMail } from '../libs/db/src';
+import { OutboundMail } from '../../db/src';
 
 export interface Mail {
   to: string;
@@ -40,8 +40,3 @@ export async function sendOnce(
   return { messageId, alreadySent: false };
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}

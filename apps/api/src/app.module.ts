@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { AppConfig } from '../../../libs/config/src';
+import { ConfigModule } from '../../../libs/config/src/config.module';
+import { DbModule } from '../../../libs/db/src/db.module';
+import { MailModule } from '../../../libs/mail/src/mail.module';
+import { TemporalModule } from '../../../libs/temporal/src/temporal.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ProblemFilter } from './common/problem.filter';
+import { HealthModule } from './health/health.module';
+import { TasksModule } from './tasks/tasks.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

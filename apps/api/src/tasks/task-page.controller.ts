@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/api-key.guard';
+import { ProblemException } from '../common/problem';
+import { completedPage, linkProblemPage, taskForm } from './task-page';
+import { TaskLinkError, TasksService } from './tasks.service';
+
+/** The page a person reaches from their email; the signed link is their only credential. */
+@Public()
+@ApiExcludeController()
+@Controller('t')
+export class TaskPageController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get(':token')
+  async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    await this.render(res, async () => {
+      const { task } = await this.tasks.openLink(token);
+      return { status: 200, html: taskForm(task) };
+    });
+  }
+
+  @Post(':token')
+  async submit(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const values = {
+      outcome: typeof body.outcome === 'string' ? body.outcome : undefined,
+      notes: typeof body.notes === 'string' ? body.notes : undefined,
+      evidence: typeof body.evidence === 'string' ? body.evidence : undefined,
+    };
+    const evidence = (values.evidence ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    await this.render(res, async () => {
+      try {
+        return { status: 200, html: completedPage(await this.tasks.completeFromLink(token, { ...values, evidence })) };
+      } catch (err) {
+        if (!(err instanceof ProblemException) || err.problem.status !== 422) throw err;
+        const { task } = await this.tasks.openLink(token);
+        return { status: 422, html: taskForm(task, { errors: err.problem.errors, values }) };
+      }
+    });
+  }
+
+  private async render(res: Response, page: () => Promise<{ status: number; html: string }>): Promise<void> {
+    // The token is in the URL: keep it out of Referer headers, caches and frames.
+    res.set({
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    });
+    let result: { status: number; html: string };
+    try {
+      result = await page();
+    } catch (err) {
+      if (err instanceof TaskLinkError) result = linkProblemPage(err.reason);
+      else if (err instanceof ProblemException && (err.problem.status === 409 || err.problem.status === 410)) {
+        result = linkProblemPage(err.problem.status === 410 ? 'reassigned' : 'used');
+      } else throw err;
+    }
+    res.status(result.status).type('html').send(result.html);
+  }
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataSource } from 'typeorm';
+import { insertTaskRecord } from '../../../../activities/tasks';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
+import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
+import { completionErrors, type FieldError, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
+import { hashToken, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink } from '../../../../libs/security/src';
+import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
+import type { Caller } from '../auth/api-key.guard';
+import { ProblemException } from '../common/problem';
+import type { CompleteTaskDto, CreateTaskDto, ListTasksQuery, ReassignTaskDto } from './dto/task.dto';
+
+export type TaskJson = ReturnType<TasksService['toJson']>;
+
+/** Why a task link cannot be used; each is shown to the person as a page. */
+export type LinkProblem = 'invalid' | 'used' | 'reassigned' | 'expired' | 'cancelled';
+
+export class TaskLinkError extends Error {
+  constructor(readonly reason: LinkProblem) {
+    super(reason);
+  }
+}
+
+@Injectable()
+export class TasksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Starts the task's workflow; the same Idempotency-Key from the same caller gives the same task. */
+  async create(dto: CreateTaskDto, caller: Caller, idempotencyKey?: string): Promise<{ task: TaskJson; created: boolean }> {
+    const requestHash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
+    const taskId = idempotencyKey ? taskIdForIdempotencyKey(caller.id, idempotencyKey) : newTaskId();
+    const existing = await this.db.getRepository(TaskRecord).findOneBy({ id: taskId });
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        throw new ProblemException(422, 'This Idempotency-Key was already used for a different request', [
+          { field: 'Idempotency-Key', message: 'reuse a key only to retry the very same request' },
+        ]);
+      }
+      return { task: this.toJson(existing), created: false };
+    }
+    const input: HumanTaskInput = {
+      taskId,
+      title: dto.title,
+      instructions: dto.instructions,
+      assignee: dto.assignee,
+      dueAt: new Date(dto.dueAt).toISOString(),
+      escalateTo: dto.escalateTo,
+      externalRef: dto.externalRef,
+      process: 'adHoc',
+      outcomes: dto.outcomes ?? ['done'],
+      policy: this.config.tasks.policy,
+      createdBy: caller.name,
+    };
+    const workflowId = workflowIds.task(taskId);
+    await this.temporal.workflow.start('humanTask', {
+      taskQueue: this.config.temporal.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `Task for ${input.assignee}: ${input.title}`,
+      typedSearchAttributes: [
+        { key: SearchAttr.process, value: input.process },
+        { key: SearchAttr.status, value: 'open' },
+        { key: SearchAttr.owner, value: input.assignee },
+        { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
+        ...(input.externalRef ? [{ key: SearchAttr.ref, value: input.externalRef }] : []),
+      ],
+    });
+    // The workflow writes the record too; writing it here means it can be read the moment we answer.
+    await insertTaskRecord(this.db.manager, { ...input, workflowId, requestHash });
+    return { task: this.toJson(await this.db.getRepository(TaskRecord).findOneByOrFail({ id: taskId })), created: true };
+  }
+
+  async get(id: string): Promise<TaskJson & { history: Array<Pick<TaskEvent, 'type' | 'at' | 'actor' | 'data'>> }> {
+    const task = await this.find(id);
+    const events = await this.db.getRepository(TaskEvent).find({ where: { taskId: id }, order: { at: 'ASC', id: 'ASC' } });
+    return { ...this.toJson(task), history: events.map(({ type, at, actor, data }) => ({ type, at, actor, data })) };
+  }
+
+  async list(q: ListTasksQuery): Promise<{ items: TaskJson[]; limit: number; offset: number }> {
+    const rows = await this.db.getRepository(TaskRecord).find({
+      where: { ...(q.assignee ? { assignee: q.assignee } : {}), ...(q.status ? { status: q.status } : {}) },
+      order: { dueAt: 'ASC', id: 'ASC' },
+      take: q.limit,
+      skip: q.offset,
+    });
+    return { items: rows.map((r) => this.toJson(r)), limit: q.limit, offset: q.offset };
+  }
+
+  /** Completion by a ticketing system (API key): the caller, or who it names, did it. */
+  async complete(id: string, dto: CompleteTaskDto, caller: Caller): Promise<TaskJson> {
+    const task = await this.find(id);
+    await this.sendCompletion(task, { ...dto, completedBy: dto.completedBy ?? caller.name, via: 'api' });
+    return this.toJson(await this.find(id));
+  }
+
+  async reassign(id: string, dto: ReassignTaskDto, caller: Caller): Promise<TaskJson> {
+    const task = await this.find(id);
+    this.assertOpen(task);
+    await this.update(task, () =>
+      this.temporal.workflow.getHandle(task.workflowId).executeUpdate(reassignTaskUpdate, { args: [{ to: dto.to, by: caller.name, reason: dto.reason }] }),
+    );
+    return this.toJson(await this.find(id));
+  }
+
+  /** The task and link behind an emailed token, or why it cannot be used. */
+  async openLink(token: string): Promise<{ task: TaskRecord; link: TaskLink }> {
+    if (!parseTaskLink(token)) throw new TaskLinkError('invalid');
+    const link = await this.db.getRepository(TaskLink).findOneBy({ tokenHash: hashToken(token) });
+    if (!link || !verifyTaskLink(this.config.tasks.linkSecret, token, link)) throw new TaskLinkError('invalid');
+    const task = await this.find(link.taskId);
+    if (link.usedAt || task.status === 'completed') throw new TaskLinkError('used');
+    if (task.status === 'cancelled') throw new TaskLinkError('cancelled');
+    if (link.revokedAt) throw new TaskLinkError('reassigned');
+    if (link.expiresAt.getTime() < Date.now()) throw new TaskLinkError('expired');
+    return { task, link };
+  }
+
+  async completeFromLink(token: string, form: { outcome?: string; notes?: string; evidence?: string[] }): Promise<TaskRecord> {
+    const { task, link } = await this.openLink(token);
+    await this.sendCompletion(task, {
+      outcome: form.outcome ?? '',
+      notes: form.notes?.trim() || undefined,
+      evidence: form.evidence ?? [],
+      completedBy: link.assignee,
+      via: 'link',
+      linkVersion: link.version,
+    });
+    return this.find(task.id);
+  }
+
+  private async sendCompletion(task: TaskRecord, completion: TaskCompletion): Promise<HumanTaskResult> {
+    this.assertOpen(task);
+    // Answer plain mistakes here; the workflow's validator stays the authority on live state.
+    const errors = completionErrors(completion, task);
+    if (errors.length) throw ProblemException.invalid(errors);
+    return this.update(task, () =>
+      this.temporal.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, { args: [completion] }),
+    );
+  }
+
+  /** Runs an Update, turning the workflow's refusals into problems the caller can act on. */
+  private async update<T>(task: TaskRecord, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        const failure = err.cause;
+        const details = (failure.details ?? []) as FieldError[];
+        if (failure.type === 'InvalidInput') throw ProblemException.invalid(details);
+        if (failure.type === 'StaleLink') throw new ProblemException(410, failure.message);
+        if (failure.type === 'TaskClosed') throw new ProblemException(409, failure.message);
+      }
+      if (err instanceof WorkflowNotFoundError) throw new ProblemException(409, `Task ${task.id} is no longer open`);
+      throw err;
+    }
+  }
+
+  private assertOpen(task: TaskRecord): void {
+    if (task.status !== 'open') throw new ProblemException(409, `Task ${task.id} is already ${task.status}`);
+  }
+
+  private async find(id: string): Promise<TaskRecord> {
+    const task = /^[a-z0-9]{1,64}$/.test(id) ? await this.db.getRepository(TaskRecord).findOneBy({ id }) : null;
+    if (!task) throw new ProblemException(404, `There is no task ${id}`);
+    return task;
+  }
+
+  toJson(t: TaskRecord) {
+    const { temporal } = this.config;
+    return {
+      id: t.id,
+      title: t.title,
+      instructions: t.instructions,
+      assignee: t.assignee,
+      escalateTo: t.escalateTo,
+      externalRef: t.externalRef,
+      dueAt: t.dueAt.toISOString(),
+      status: t.status,
+      outcomes: t.outcomes,
+      process: t.process,
+      createdBy: t.createdBy,
+      createdAt: t.createdAt.toISOString(),
+      completedAt: t.completedAt?.toISOString() ?? null,
+      completedBy: t.completedBy,
+      completedVia: t.completedVia,
+      outcome: t.outcome,
+      notes: t.notes,
+      evidence: t.evidence,
+      workflowId: t.workflowId,
+      links: {
+        self: `${this.config.api.publicUrl}/tasks/${t.id}`,
+        temporalUi: `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(t.workflowId)}`,
+      },
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { loadConfig } from '../../../libs/config/src';
+import { startWorker } from './run';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { running, close } = await startWorker(config);
+  console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  // The SDK drains in-flight tasks on SIGINT/SIGTERM; then the database and SMTP pools close.
+  await running;
+  await close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export * from './html';
+export * from './outbox';
+export * from './mail.module';

@@ -1,0 +1,89 @@
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/app';
+import { startWorker } from '../../apps/worker/src/run';
+import { loadConfig, type AppConfig } from '../../libs/config/src';
+import { dataSourceOptions } from '../../libs/db/src';
+import { freePort } from '../../libs/devstack/src/processes';
+
+export interface MailSummary {
+  ID: string;
+  Subject: string;
+  To: { Address: string }[];
+  Cc: { Address: string }[];
+  MessageID: string;
+}
+export interface MailMessage extends MailSummary {
+  Text: string;
+  HTML: string;
+}
+
+/** The real API and worker, in this process, against the stack from stack-setup.ts. */
+export async function startSystem(overrides: Partial<AppConfig> = {}) {
+  const port = await freePort();
+  const base = loadConfig();
+  const config: AppConfig = { ...base, api: { port, publicUrl: `http://127.0.0.1:${port}` }, ...overrides };
+  const worker = await startWorker(config);
+  const app: INestApplication = await createApiApp(config, ['error']);
+  await app.listen(port, '127.0.0.1');
+  const baseUrl = config.api.publicUrl;
+  const db = new DataSource(dataSourceOptions(config.databaseUrl));
+  await db.initialize();
+  const apiKey = process.env.TEST_API_KEY!;
+
+  const api = (path: string, init: RequestInit & { json?: unknown; key?: string | null } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? apiKey}`);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    return fetch(`${baseUrl}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+  };
+
+  return {
+    config,
+    baseUrl,
+    api,
+    db,
+    worker,
+    async close() {
+      await app.close();
+      await worker.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Reads the SMTP catcher (or real Mailpit) over its HTTP API. */
+export const mailbox = {
+  url: () => process.env.MAILPIT_URL!,
+  async list(): Promise<MailSummary[]> {
+    const res = await fetch(`${mailbox.url()}/api/v1/messages?limit=500`);
+    return ((await res.json()) as { messages: MailSummary[] }).messages;
+  },
+  async get(id: string): Promise<MailMessage> {
+    return (await fetch(`${mailbox.url()}/api/v1/message/${id}`)).json() as Promise<MailMessage>;
+  },
+  /** Waits for mail to `to` whose subject matches, newest first. */
+  async waitFor(to: string, subject: RegExp, timeoutMs = 20_000): Promise<MailMessage> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = (await mailbox.list()).find((m) => m.To.some((t) => t.Address === to) && subject.test(m.Subject));
+      if (found) return mailbox.get(found.ID);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`No mail to ${to} matching ${subject} within ${timeoutMs} ms`);
+  },
+  async to(address: string): Promise<MailSummary[]> {
+    return (await mailbox.list()).filter((m) => m.To.some((t) => t.Address === address));
+  },
+};
+
+export function linkIn(mail: MailMessage): string {
+  const m = /(https?:\/\/\S+\/t\/[A-Za-z0-9._-]+)/.exec(mail.Text);
+  if (!m) throw new Error(`No task link in mail:\n${mail.Text}`);
+  return m[1];
+}
+
+/** A response body as JSON, typed loosely for assertions. */
+export async function json(res: Response | Promise<Response>): Promise<any> {
+  return (await res).json();
+}

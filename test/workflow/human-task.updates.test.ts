@@ -1,0 +1,75 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { TaskCompletion } from '../../libs/domain/src';
+import { completeTaskUpdate, reassignTaskUpdate, taskStateQuery } from '../../libs/temporal/src/definitions';
+import { recordingActivities } from '../support/fake-activities';
+import { taskInput } from '../support/task-input';
+import { createDevServerEnv } from '../support/temporal-env';
+
+describe('humanTask Updates and their validators on the dev server', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const fake = recordingActivities();
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'updates',
+      workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! },
+      activities: fake.activities,
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  let n = 0;
+  async function start() {
+    const input = taskInput(`upd${++n}`, Date.now());
+    const handle = await env.client.workflow.start('humanTask', { args: [input], taskQueue: 'updates', workflowId: `task:${input.taskId}` });
+    const complete = (c: Partial<TaskCompletion> = {}) =>
+      handle.executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: 'alice@example.com', via: 'link', linkVersion: 1, ...c }] });
+    return { input, handle, complete, completions: () => fake.callsOf('completeTask').filter((c) => c.args.taskId === input.taskId) };
+  }
+
+  it('returns the completion to the caller once it is recorded', async () => {
+    const { handle, complete, completions } = await start();
+    const result = await complete({ notes: 'done it', evidence: ['https://evidence.example.com/1'] });
+    expect(result).toMatchObject({ status: 'completed', outcome: 'done', completedBy: 'alice@example.com', notes: 'done it' });
+    expect(completions()).toHaveLength(1);
+    expect(await handle.result()).toEqual(result);
+  });
+
+  it('rejects a bad outcome or evidence with the field named, and changes nothing', async () => {
+    const { handle, complete, completions } = await start();
+    const outcome = await complete({ outcome: 'maybe' }).catch((e) => e);
+    expect(outcome).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(outcome.cause).toMatchObject({ type: 'InvalidInput', message: 'outcome must be one of: done, not applicable', details: [{ field: 'outcome' }] });
+    const evidence = await complete({ evidence: ['ftp://nope'] }).catch((e) => e);
+    expect(evidence.cause.details).toEqual([{ field: 'evidence', message: 'evidence links must be http(s) URLs: "ftp://nope" is not' }]);
+    expect(completions()).toHaveLength(0);
+    expect(await handle.query(taskStateQuery)).toMatchObject({ status: 'open' });
+  });
+
+  it('refuses a second completion and a link from before a reassignment', async () => {
+    const { handle, complete, completions } = await start();
+    await expect(handle.executeUpdate(reassignTaskUpdate, { args: [{ to: 'alice@example.com', by: 'admin' }] })).rejects.toMatchObject({
+      cause: { type: 'InvalidInput', details: [{ field: 'to' }] },
+    });
+    await expect(handle.executeUpdate(reassignTaskUpdate, { args: [{ to: 'bob@example.com', by: 'admin' }] })).resolves.toEqual({ linkVersion: 2 });
+    await expect(complete({ linkVersion: 1 })).rejects.toMatchObject({ cause: { type: 'StaleLink' } });
+    // Two submissions racing: exactly one wins.
+    const both = await Promise.allSettled([
+      complete({ linkVersion: 2, completedBy: 'bob@example.com' }),
+      complete({ linkVersion: 2, completedBy: 'bob@example.com' }),
+    ]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(completions()).toHaveLength(1);
+    await handle.result();
+  });
+});
