@@ -23,6 +23,7 @@ module.exports = {
       displayName: 'workflow',
       testMatch: ['<rootDir>/test/workflow/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/bundle-setup.ts',
+      globalTeardown: '<rootDir>/test/support/bundle-teardown.ts',
     },
     {
       ...common,

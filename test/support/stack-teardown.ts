@@ -5,5 +5,4 @@ export default async function globalTeardown(): Promise<void> {
   if (!stack) return;
   for (const stop of stack.stops.reverse()) await stop().catch((err) => console.error(err));
   rmSync(stack.dir, { recursive: true, force: true });
-  if (process.env.WORKFLOW_BUNDLE) rmSync(process.env.WORKFLOW_BUNDLE, { force: true });
 }

@@ -2,21 +2,33 @@ import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 import { fieldErrors, ProblemException } from './common/problem';
+
+type BodyParserError = Error & { status?: number; type?: string };
 
 /** The API as an application object: `main.ts` listens with it, tests run it in-process. */
 export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  // Body-parser errors happen before Nest's filters see the request: answer them as problems here.
+  app.use((err: BodyParserError, req: Request, res: Response, next: NextFunction) => {
+    if (!err?.status || err.status >= 500) return next(err);
+    const detail = err.type === 'entity.too.large' ? 'The request body is too large' : 'The request body could not be parsed';
+    const message = err.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : detail;
+    res.status(err.status).type('application/problem+json').json({ ...new ProblemException(err.status, detail, [{ field: 'body', message }]).problem, instance: req.originalUrl });
+  });
   app.disable('x-powered-by');
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
+      // One message per field: the first rule it breaks.
+      stopAtFirstError: true,
       exceptionFactory: (errors) => ProblemException.invalid(fieldErrors(errors)),
     }),
   );

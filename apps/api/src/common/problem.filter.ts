@@ -23,13 +23,7 @@ function toProblem(exception: unknown): Problem {
     const status = exception.getStatus();
     const body = exception.getResponse();
     const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
-    if (exception.name === 'PayloadTooLargeException' || status === 413) return new ProblemException(413, 'The request body is too large').problem;
     return new ProblemException(status, detail).problem;
-  }
-  // Malformed JSON from body-parser arrives as a plain error carrying a status.
-  const status = (exception as { status?: number; type?: string })?.status;
-  if (status && status >= 400 && status < 500) {
-    return new ProblemException(status, (exception as Error).message, [{ field: 'body', message: 'The request body is not valid JSON' }]).problem;
   }
   return new ProblemException(500, 'Something went wrong on our side; it has been logged.').problem;
 }
