@@ -1,16 +1,16 @@
-import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
+import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
-import { fieldErrors, ProblemException } from './common/problem';
+import { ProblemException, validationPipe } from './common/problem';
 
 type BodyParserError = Error & { status?: number; type?: string };
 
 /** The API as an application object: `main.ts` listens with it, tests run it in-process. */
-export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
+export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['warn', 'error']): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
@@ -22,16 +22,7 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
     res.status(err.status).type('application/problem+json').json({ ...new ProblemException(err.status, detail, [{ field: 'body', message }]).problem, instance: req.originalUrl });
   });
   app.disable('x-powered-by');
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // One message per field: the first rule it breaks.
-      stopAtFirstError: true,
-      exceptionFactory: (errors) => ProblemException.invalid(fieldErrors(errors)),
-    }),
-  );
+  app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('ismsflow API')

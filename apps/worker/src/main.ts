@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../../libs/config/src';
 import { startWorker } from './run';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Warnings and errors only: the bundler's build report at INFO drowns everything else.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const { running, close } = await startWorker(config);
   console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
   // The SDK drains in-flight tasks on SIGINT/SIGTERM; then the database and SMTP pools close.

@@ -2,8 +2,8 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } 
 
 /** The record of one emailed task: what auditors sample, and what `GET /tasks` reads. */
 @Entity('tasks')
-@Index(['assignee', 'status', 'dueAt'])
-@Index(['status', 'dueAt'])
+@Index('IDX_tasks_assignee_status_due', ['assignee', 'status', 'dueAt'])
+@Index('IDX_tasks_status_due', ['status', 'dueAt'])
 export class TaskRecord {
   @PrimaryColumn({ type: 'text' }) id!: string;
   @Column({ type: 'text', name: 'workflow_id' }) workflowId!: string;
@@ -31,10 +31,10 @@ export class TaskRecord {
 
 /** Dated history of a task: every state change and every mail. Keyed so a retry adds nothing. */
 @Entity('task_events')
-@Unique(['taskId', 'key'])
+@Unique('UQ_task_events_task_key', ['taskId', 'key'])
 export class TaskEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
-  @Column({ type: 'text', name: 'task_id' }) @Index() taskId!: string;
+  @Column({ type: 'text', name: 'task_id' }) @Index('IDX_task_events_task') taskId!: string;
   @Column({ type: 'text' }) key!: string;
   @Column({ type: 'text' }) type!: string;
   @Column({ type: 'timestamptz' }) at!: Date;
@@ -44,7 +44,7 @@ export class TaskEvent {
 
 /** One emailed link per task and assignee version; the token itself is never stored. */
 @Entity('task_links')
-@Unique(['taskId', 'version'])
+@Unique('UQ_task_links_task_version', ['taskId', 'version'])
 export class TaskLink {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
   @Column({ type: 'text', name: 'task_id' }) taskId!: string;
@@ -62,7 +62,7 @@ export class TaskLink {
 export class OutboundMail {
   @PrimaryColumn({ type: 'text', name: 'idempotency_key' }) idempotencyKey!: string;
   @Column({ type: 'text', name: 'message_id' }) messageId!: string;
-  @Column({ type: 'text', name: 'task_id', nullable: true }) @Index() taskId!: string | null;
+  @Column({ type: 'text', name: 'task_id', nullable: true }) @Index('IDX_outbound_mail_task') taskId!: string | null;
   @Column({ type: 'text', name: 'to_address' }) to!: string;
   @Column({ type: 'text' }) subject!: string;
   @Column({ type: 'text' }) status!: 'sending' | 'sent';

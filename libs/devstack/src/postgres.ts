@@ -15,24 +15,30 @@ export interface RunningPostgres {
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; logPrefix?: string }): Promise<RunningPostgres> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o755 });
-  const secretFile = path.join(opts.dataDir, '..', 'postgres-password');
+  const secretFile = path.join(opts.dataDir, 'password');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(secretFile, 'utf8').trim();
   const pgDir = path.join(opts.dataDir, 'pgdata');
   const script = path.join(PROJECT_ROOT, 'libs', 'devstack', 'embedded-postgres.js');
   const child = spawnPrefixed(process.execPath, [script, pgDir, String(opts.port), password], undefined, { detached: true });
   let log = '';
+  const collect = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/^ready$/m.test(log)) resolve();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}:\n${log.slice(-4000)}`)));
+    const ready = () => /^ready$/m.test(log) && resolve();
+    child.stdout?.on('data', ready);
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}:\n${log}`)));
   });
+  child.stdout?.off('data', collect);
+  child.stderr?.off('data', collect);
   if (opts.logPrefix) pipeWithPrefix(child, opts.logPrefix);
-  return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/ismsflow`,
-    stop: () => stopProcess(child, 30_000),
-  };
+  return { url: embeddedDatabaseUrl(opts.dataDir, opts.port)!, stop: () => stopProcess(child, 30_000) };
+}
+
+/** The URL of the embedded database kept in `dataDir`, if one was ever created there. */
+export function embeddedDatabaseUrl(dataDir: string, port: number): string | undefined {
+  const secretFile = path.join(dataDir, 'password');
+  if (!existsSync(secretFile)) return undefined;
+  return `postgres://postgres:${encodeURIComponent(readFileSync(secretFile, 'utf8').trim())}@127.0.0.1:${port}/ismsflow`;
 }

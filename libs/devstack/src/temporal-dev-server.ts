@@ -30,7 +30,7 @@ export async function startTemporalDevServer(opts: {
     '--db-filename', path.join(opts.dataDir, 'temporal.sqlite'),
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
-    '--log-level', 'warn',
+    '--log-level', 'error',
     ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${searchAttributeTypeName(k.type)}`]),
   ];
   const child: ChildProcess = spawnPrefixed(temporalCliPath(), args, opts.logPrefix);

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, type ValidationError } from '@nestjs/common';
+import { HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '../../../../libs/domain/src';
 
 /** An RFC 9457 problem: what went wrong, and for bad input, which fields. */
@@ -42,11 +42,23 @@ export class ProblemException extends HttpException {
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
+    if (e.constraints && e.value === undefined) return [{ field, message: `${field} is required` }];
     const own = Object.values(e.constraints ?? {}).map((message) => ({
       field,
       // class-validator says "property x should not exist" for unknown fields: say it plainly.
       message: message.startsWith('property ') && message.endsWith('should not exist') ? `${field} is not a known field` : message,
     }));
     return [...own, ...fieldErrors(e.children ?? [], field)];
+  });
+}
+
+/** Input is checked at the edge: unknown fields refused, one message per field (the first rule broken). */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => ProblemException.invalid(fieldErrors(errors)),
   });
 }

@@ -20,6 +20,9 @@ import {
 } from 'class-validator';
 import { MAX_EVIDENCE_LINKS, MAX_NOTES_LENGTH } from '../../../../../libs/domain/src';
 
+// class-validator checks the decorators nearest the property first, and with stopAtFirstError
+// only that message is reported: so the most basic rule (type, presence) stands last on a line.
+
 function IsInFuture(options?: ValidationOptions) {
   return ValidateBy(
     {
@@ -38,11 +41,11 @@ const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, requ
 
 export class CreateTaskDto {
   @ApiProperty({ example: 'Review the access control policy', maxLength: 200 })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @Transform(trim) @MaxLength(200) @IsNotEmpty() @IsString()
   title!: string;
 
   @ApiProperty({ example: 'Read policy POL-07 and record what must change.', maxLength: 10000 })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(10000)
+  @Transform(trim) @MaxLength(10000) @IsNotEmpty() @IsString()
   instructions!: string;
 
   @ApiProperty({ example: 'alice@example.com', description: 'Who must do it; they get the emailed link.' })
@@ -50,7 +53,7 @@ export class CreateTaskDto {
   assignee!: string;
 
   @ApiProperty({ example: '2026-12-31T17:00:00Z', description: 'ISO 8601 date-time, in the future.' })
-  @IsISO8601({ strict: true }, { message: 'dueAt must be an ISO 8601 date-time' }) @IsInFuture()
+  @IsInFuture() @IsISO8601({ strict: true }, { message: 'dueAt must be an ISO 8601 date-time' })
   dueAt!: string;
 
   @ApiPropertyOptional({ example: 'ciso@example.com', description: 'Told when the task is overdue.' })
@@ -58,25 +61,25 @@ export class CreateTaskDto {
   escalateTo?: string;
 
   @ApiPropertyOptional({ example: 'JIRA-1234', description: 'The ticket or record this task belongs to.', maxLength: 200 })
-  @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional() @Transform(trim) @MaxLength(200) @IsNotEmpty() @IsString()
   externalRef?: string;
 
   @ApiPropertyOptional({ example: ['done', 'not applicable'], description: 'Outcomes the assignee may choose (default: done).' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(100, { each: true })
+  @IsOptional() @MaxLength(100, { each: true }) @IsNotEmpty({ each: true }) @IsString({ each: true }) @ArrayMaxSize(10) @ArrayMinSize(1) @IsArray()
   outcomes?: string[];
 }
 
 export class CompleteTaskDto {
   @ApiProperty({ example: 'done' })
-  @IsString() @IsNotEmpty()
+  @IsNotEmpty() @IsString()
   outcome!: string;
 
   @ApiPropertyOptional({ maxLength: MAX_NOTES_LENGTH })
-  @IsOptional() @IsString() @MaxLength(MAX_NOTES_LENGTH)
+  @IsOptional() @MaxLength(MAX_NOTES_LENGTH) @IsString()
   notes?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['https://wiki.example.com/evidence/42'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_EVIDENCE_LINKS) @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' })
+  @IsOptional() @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' }) @ArrayMaxSize(MAX_EVIDENCE_LINKS) @IsArray()
   evidence?: string[];
 
   @ApiPropertyOptional({ example: 'bob@example.com', description: 'Who did it, if not the API key holder.' })
@@ -90,7 +93,7 @@ export class ReassignTaskDto {
   to!: string;
 
   @ApiPropertyOptional({ example: 'Alice is on leave', maxLength: 1000 })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional() @MaxLength(1000) @IsString()
   reason?: string;
 }
 
@@ -104,10 +107,10 @@ export class ListTasksQuery {
   status?: 'open' | 'completed' | 'cancelled';
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional() @Type(() => Number) @Max(200) @Min(1) @IsInt()
   limit: number = 50;
 
   @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @Type(() => Number) @Min(0) @IsInt()
   offset: number = 0;
 }

@@ -1,0 +1,55 @@
+/**
+ * `npm run apikey -- create <name> [--role admin|integration]`, `list`, `revoke <name>`.
+ * Works on DATABASE_URL, else on the embedded database of `npm start` (which must be running).
+ */
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { DataSource, IsNull } from 'typeorm';
+import { ApiKey, dataSourceOptions } from '../libs/db/src';
+import { devDatabaseUrl } from '../libs/devstack/src/dev-paths';
+import { createApiKey } from '../libs/security/src';
+
+const USAGE = 'usage: npm run apikey -- create <name> [--role admin|integration] | list | revoke <name>';
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'integration' } } });
+  const [command, name] = positionals;
+  if (values.role !== 'admin' && values.role !== 'integration') return fail(`--role must be admin or integration\n${USAGE}`);
+  const db = new DataSource(dataSourceOptions(devDatabaseUrl()));
+  await db.initialize();
+  try {
+    const keys = db.getRepository(ApiKey);
+    if (command === 'create' && name) {
+      if (await keys.existsBy({ name })) return fail(`an API key named "${name}" already exists`);
+      const created = await createApiKey(db, name, values.role);
+      console.log(`API key "${created.name}" (${created.role}), shown only now:\n${created.key}`);
+      return 0;
+    }
+    if (command === 'list') {
+      for (const k of await keys.find({ order: { createdAt: 'ASC' } })) {
+        console.log(`${k.name}\t${k.role}\tcreated ${k.createdAt.toISOString()}${k.revokedAt ? `\trevoked ${k.revokedAt.toISOString()}` : ''}`);
+      }
+      return 0;
+    }
+    if (command === 'revoke' && name) {
+      const { affected } = await keys.update({ name, revokedAt: IsNull() }, { revokedAt: new Date() });
+      return affected ? (console.log(`revoked "${name}"`), 0) : fail(`no active API key named "${name}"`);
+    }
+    return fail(USAGE);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function fail(message: string): number {
+  console.error(message);
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../libs/config/src';
+
+const base = { DATABASE_URL: 'postgres://x@localhost/db', TASK_LINK_SECRET: 's'.repeat(32) };
+
+describe('configuration from the environment', () => {
+  it('has defaults for everything but the database and the link secret', () => {
+    const config = loadConfig(base);
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ismsflow', uiUrl: 'http://localhost:8233' });
+    expect(config.api.publicUrl).toBe('http://localhost:3000');
+    expect(config.tasks.policy.remindBeforeDueHours).toEqual([72, 24]);
+  });
+
+  it('refuses to start without a strong link secret or a database', () => {
+    expect(() => loadConfig({ ...base, TASK_LINK_SECRET: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ TASK_LINK_SECRET: base.TASK_LINK_SECRET })).toThrow('DATABASE_URL (or DATABASE_URL_FILE) must be set');
+  });
+
+  it('reads secrets from files and reminder policy from lists', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    writeFileSync(path.join(dir, 'secret'), `${'f'.repeat(40)}\n`);
+    const config = loadConfig({ DATABASE_URL: base.DATABASE_URL, TASK_LINK_SECRET_FILE: path.join(dir, 'secret'), TASK_REMIND_BEFORE_DUE_HOURS: '168, 24', PUBLIC_URL: 'https://isms.example.com/' });
+    expect(config.tasks.linkSecret).toBe('f'.repeat(40));
+    expect(config.tasks.policy.remindBeforeDueHours).toEqual([168, 24]);
+    expect(config.api.publicUrl).toBe('https://isms.example.com');
+    expect(() => loadConfig({ ...base, TASK_ESCALATE_AFTER_DUE_HOURS: 'soon' })).toThrow('TASK_ESCALATE_AFTER_DUE_HOURS must be a whole number');
+  });
+});
