@@ -19,6 +19,7 @@ import {
   type HumanTaskInput,
   type HumanTaskResult,
   type TaskCompletion,
+  type TaskReassignment,
   type TaskView,
 } from '../libs/domain/src';
 import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, taskStateQuery } from '../libs/temporal/src/definitions';
@@ -115,7 +116,7 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
       return { linkVersion };
     },
     {
-      validator: (reassignment) => {
+      validator: (reassignment: TaskReassignment) => {
         if (status !== 'open') throw ApplicationFailure.nonRetryable(`This task is already ${status}.`, 'TaskClosed');
         if (!isEmail(reassignment.to)) {
           throw ApplicationFailure.nonRetryable('to must be an email address', 'InvalidInput', { field: 'to', message: 'to must be an email address' });

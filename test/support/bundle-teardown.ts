@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
 
-export default async function globalTeardown(): Promise<void> {
+export default function globalTeardown(): void {
   if (process.env.WORKFLOW_BUNDLE) rmSync(process.env.WORKFLOW_BUNDLE, { force: true });
 }

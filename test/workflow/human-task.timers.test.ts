@@ -2,6 +2,7 @@ import { WorkflowFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { HOUR_MS } from '../../libs/domain/src';
+import { humanTask } from '../../workflows';
 import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, taskStateQuery } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
@@ -31,7 +32,7 @@ describe('humanTask timers on the time-skipping server', () => {
   }
 
   let n = 0;
-  async function run(test: (ctx: { fake: ReturnType<typeof recordingActivities>; t0: number; at: (h: number) => Promise<void>; start: () => Promise<any> }) => Promise<void>) {
+  async function run(test: (ctx: { fake: ReturnType<typeof recordingActivities>; t0: number; at: (h: number) => Promise<void>; start: () => Promise<WorkflowHandle<typeof humanTask>> }) => Promise<void>) {
     const fake = recordingActivities(() => env.currentTimeMs());
     const taskQueue = `timers-${++n}`;
     const worker = await Worker.create({
@@ -44,7 +45,7 @@ describe('humanTask timers on the time-skipping server', () => {
     const input = taskInput(`timers${n}`, t0);
     /** Skips simulated time to `h` hours after the task started. */
     const at = async (h: number) => env.sleep(t0 + h * HOUR_MS - (await env.currentTimeMs()));
-    const start = () => env.client.workflow.start('humanTask', { args: [input], taskQueue, workflowId: `task:${input.taskId}` });
+    const start = () => env.client.workflow.start(humanTask, { args: [input], taskQueue, workflowId: `task:${input.taskId}` });
     await worker.runUntil(test({ fake, t0, at, start }));
   }
 

@@ -6,7 +6,7 @@ import { pipeWithPrefix, spawnPrefixed, stopProcess } from './processes';
 
 export interface RunningPostgres {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface SmtpCatcher {
   smtpPort: number;
   httpPort: number;
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
@@ -37,7 +37,7 @@ function addresses(field: AddressObject | AddressObject[] | undefined): Address[
   return list.flatMap((a) => a.value.map((v) => ({ Name: v.name ?? '', Address: v.address ?? '' })));
 }
 
-const summary = ({ Text, HTML, ...rest }: CaughtMessage) => rest;
+const summary = ({ Text: _text, HTML: _html, ...rest }: CaughtMessage) => rest;
 
 /**
  * A development SMTP server that keeps mail in memory and shows it: a mailbox page, and the

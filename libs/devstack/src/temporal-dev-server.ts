@@ -8,7 +8,7 @@ import { spawnPrefixed, stopProcess, waitForPort } from './processes';
 export interface TemporalDevServer {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** `temporal server start-dev` with the ismsflow search attributes, kept in a SQLite file. */

@@ -22,7 +22,8 @@ function toProblem(exception: unknown): Problem {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();
-    const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
     return new ProblemException(status, detail).problem;
   }
   return new ProblemException(500, 'Something went wrong on our side; it has been logged.').problem;
