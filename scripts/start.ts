@@ -12,8 +12,8 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKey, dataSourceOptions, migrate } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
-import { DEV_DATA_DIR, DEV_POSTGRES_DIR, DEV_POSTGRES_PORT } from '../libs/devstack/src/dev-paths';
-import { spawnPrefixed, stopProcess, waitForPort } from '../libs/devstack/src/processes';
+import { DEV_DATA_DIR, DEV_PORTS, DEV_POSTGRES_DIR } from '../libs/devstack/src/dev-paths';
+import { spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
 import { startEmbeddedPostgres } from '../libs/devstack/src/postgres';
 import { startSmtpCatcher } from '../libs/devstack/src/smtp-catcher';
 import { startTemporalDevServer } from '../libs/devstack/src/temporal-dev-server';
@@ -21,6 +21,7 @@ import { createApiKey } from '../libs/security/src';
 
 const DATA = DEV_DATA_DIR;
 const DEV_KEY_FILE = path.join(DATA, 'dev-api-key');
+const shown = (file: string) => path.relative(process.cwd(), file) || file;
 const color = (code: number, s: string) => (process.stdout.isTTY ? `\x1b[${code}m${s}\x1b[0m` : s);
 const log = (msg: string) => console.log(`${color(36, '[ismsflow]')} ${msg}`);
 
@@ -68,25 +69,23 @@ async function main(): Promise<void> {
     TASK_LINK_SECRET: process.env.TASK_LINK_SECRET ?? localSecret('task-link-secret'),
   };
 
-  const pgPort = DEV_POSTGRES_PORT;
-  const temporalPort = 7233;
-  const uiPort = 8233;
+  const ports = DEV_PORTS;
   const [databaseUrl, temporalAddress, smtpUrl] = await Promise.all([
     process.env.DATABASE_URL ??
-      startEmbeddedPostgres({ dataDir: DEV_POSTGRES_DIR, port: pgPort, logPrefix: color(34, '[postgres]') }).then((pg) => {
+      startEmbeddedPostgres({ dataDir: DEV_POSTGRES_DIR, port: ports.postgres, logPrefix: color(34, '[postgres]') }).then((pg) => {
         stops.unshift({ name: 'postgres', stop: pg.stop });
         return pg.url;
       }),
     process.env.TEMPORAL_ADDRESS ??
-      startTemporalDevServer({ dataDir: path.join(DATA, 'temporal'), port: temporalPort, uiPort, logPrefix: color(35, '[temporal]') }).then((t) => {
+      startTemporalDevServer({ dataDir: path.join(DATA, 'temporal'), port: ports.temporal, uiPort: ports.temporalUi, logPrefix: color(35, '[temporal]') }).then((t) => {
         stops.push({ name: 'temporal', stop: t.stop });
         env.TEMPORAL_UI_URL = t.uiUrl;
         return t.address;
       }),
     process.env.SMTP_URL ??
-      startSmtpCatcher({ smtpPort: 1025, httpPort: 8025 }).then((m) => {
+      startSmtpCatcher({ smtpPort: ports.smtp, httpPort: ports.mailbox }).then((m) => {
         stops.push({ name: 'smtp catcher', stop: m.stop });
-        return 'smtp://127.0.0.1:1025';
+        return `smtp://127.0.0.1:${ports.smtp}`;
       }),
   ]);
   Object.assign(env, { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl });
@@ -111,8 +110,8 @@ async function main(): Promise<void> {
   stops.push({ name: 'worker', stop: () => stopProcess(worker, 30_000) });
   const api = node('apps/api/src/main.ts', color(32, '[api]'));
   stops.push({ name: 'api', stop: () => stopProcess(api) });
-  const port = Number(process.env.PORT ?? 3000);
-  await waitForPort(port);
+  const port = ports.api;
+  await Promise.all([waitForOutput(worker, /worker polling task queue/), waitForPort(port)]);
 
   const uiUrl = env.TEMPORAL_UI_URL ?? process.env.TEMPORAL_UI_URL;
   log('ismsflow is running');
@@ -120,11 +119,11 @@ async function main(): Promise<void> {
   API             http://localhost:${port}        OpenAPI: http://localhost:${port}/docs
   Health          http://localhost:${port}/health
   ${uiUrl ? `Temporal UI     ${uiUrl}` : `Temporal        ${temporalAddress}`}
-  ${process.env.SMTP_URL ? `SMTP            ${smtpUrl}` : 'Mailbox         http://localhost:8025  (every mail ismsflow sends lands here)'}
-  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${pgPort}, data in .data/postgres`}
-  ${newKey ? `Admin API key   ${newKey}\n                  (shown once; also saved in .data/dev-api-key, mode 600)` : `Admin API key   in .data/dev-api-key`}
+  ${process.env.SMTP_URL ? `SMTP            ${smtpUrl}` : `Mailbox         http://localhost:${ports.mailbox}  (every mail ismsflow sends lands here)`}
+  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${ports.postgres}, data in ${shown(DEV_POSTGRES_DIR)}`}
+  ${newKey ? `Admin API key   ${newKey}\n                  (shown once; also saved in ${shown(DEV_KEY_FILE)}, mode 600)` : `Admin API key   in ${shown(DEV_KEY_FILE)}`}
 
-  Try: curl -X POST http://localhost:${port}/tasks -H "Authorization: Bearer $(cat .data/dev-api-key)" \\
+  Try: curl -X POST http://localhost:${port}/tasks -H "Authorization: Bearer $(cat ${shown(DEV_KEY_FILE)})" \\
          -H 'content-type: application/json' \\
          -d '{"title":"Review the access policy","instructions":"Read it and approve","assignee":"you@example.com","dueAt":"${new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10)}T17:00:00Z"}'
   Press Ctrl-C to stop.

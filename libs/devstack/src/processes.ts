@@ -54,3 +54,24 @@ export async function stopProcess(child: ChildProcess, timeoutMs = 10_000): Prom
   await exited;
   clearTimeout(timer);
 }
+
+/** Resolves when the child prints a line matching `pattern`; rejects if it exits first. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-4096);
+      if (pattern.test(seen)) done(() => resolve());
+    };
+    const onExit = (code: number | null) => done(() => reject(new Error(`exited with code ${code} before printing ${pattern}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`did not print ${pattern} within ${timeoutMs} ms`))), timeoutMs);
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}

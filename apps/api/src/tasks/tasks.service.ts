@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { insertTaskRecord } from '../../../../activities/tasks';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
@@ -76,7 +76,9 @@ export class TasksService {
       ],
     });
     // The workflow writes the record too; writing it here means it can be read the moment we answer.
+    // Whichever insert came first, the row remembers which request made it.
     await insertTaskRecord(this.db.manager, { ...input, workflowId, requestHash });
+    await this.db.getRepository(TaskRecord).update({ id: taskId, requestHash: IsNull() }, { requestHash });
     return { task: this.toJson(await this.db.getRepository(TaskRecord).findOneByOrFail({ id: taskId })), created: true };
   }
 
