@@ -18,9 +18,10 @@ describe('npm start', () => {
     const [api, postgres, temporal, temporalUi, smtp, mailbox] = await Promise.all(Array.from({ length: 6 }, freePort));
     dataDir = path.join(process.env.TEST_STACK_DIR!, 'npm-start');
     // Nothing from the test stack: this launcher must start its own PostgreSQL, Temporal and SMTP.
-    const { DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL, TEMPORAL_UI_URL, TASK_LINK_SECRET, WORKFLOW_BUNDLE, ...rest } = process.env;
+    const inherited = { ...process.env };
+    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'TEMPORAL_UI_URL', 'TASK_LINK_SECRET', 'WORKFLOW_BUNDLE']) delete inherited[name];
     env = {
-      ...rest,
+      ...inherited,
       ISMSFLOW_DATA_DIR: dataDir,
       PORT: String(api),
       EMBEDDED_POSTGRES_PORT: String(postgres),
