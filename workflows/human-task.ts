@@ -3,11 +3,13 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  executeChild,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -22,7 +24,7 @@ import {
   type TaskReassignment,
   type TaskView,
 } from '../libs/domain/src';
-import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, taskStateQuery } from '../libs/temporal/src/definitions';
+import { completeTaskUpdate, openTaskSearchAttributes, reassignTaskUpdate, SearchAttr, taskStateQuery, workflowIds } from '../libs/temporal/src/definitions';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -130,11 +132,7 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
 
   try {
     await acts.openTask({ ...input, workflowId: workflowInfo().workflowId });
-    upsertSearchAttributes([
-      { key: SearchAttr.process, value: input.process },
-      { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
-      ...(input.externalRef ? [{ key: SearchAttr.ref, value: input.externalRef }] : []),
-    ]);
+    upsertSearchAttributes(openTaskSearchAttributes(input));
     publish();
     await mailAssignee();
 
@@ -164,4 +162,20 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
     });
     throw err;
   }
+}
+
+/**
+ * How a process workflow waits for a person: runs humanTask as a child (`task:<taskId>`) and
+ * returns the completion. Without a taskId one is drawn from the workflow's deterministic random.
+ * Cancelling the parent cancels the child, which closes the task record and its links.
+ */
+export async function runHumanTask(input: Omit<HumanTaskInput, 'taskId'> & { taskId?: string }): Promise<HumanTaskResult> {
+  const taskId = input.taskId ?? uuid4().replace(/-/g, '').slice(0, 16);
+  return executeChild(humanTask, {
+    workflowId: workflowIds.task(taskId),
+    args: [{ ...input, taskId }],
+    parentClosePolicy: 'REQUEST_CANCEL',
+    typedSearchAttributes: openTaskSearchAttributes(input),
+    staticSummary: `Task for ${input.assignee}: ${input.title}`,
+  });
 }

@@ -3,9 +3,9 @@
  * workflow ids, and the signal/update/query definitions. Deterministic code only: workflows
  * import this file.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { HumanTaskResult, TaskCompletion, TaskReassignment, TaskView } from '../../domain/src';
+import type { HumanTaskInput, HumanTaskResult, TaskCompletion, TaskReassignment, TaskView } from '../../domain/src';
 
 export const TASK_QUEUE = 'ismsflow';
 
@@ -20,6 +20,17 @@ export const SearchAttr = {
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttr);
+
+/** A new task's search attributes, set at start so admins see it before its first step runs. */
+export function openTaskSearchAttributes(input: Pick<HumanTaskInput, 'process' | 'assignee' | 'dueAt' | 'externalRef'>): SearchAttributePair[] {
+  return [
+    { key: SearchAttr.process, value: input.process },
+    { key: SearchAttr.status, value: 'open' },
+    { key: SearchAttr.owner, value: input.assignee },
+    { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
+    ...(input.externalRef ? [{ key: SearchAttr.ref, value: input.externalRef }] : []),
+  ];
+}
 
 /** Readable ids: admins find a workflow in the UI by typing them. */
 export const workflowIds = {

@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
 import { completionErrors, type FieldError, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
 import { hashToken, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink } from '../../../../libs/security/src';
-import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { completeTaskUpdate, openTaskSearchAttributes, reassignTaskUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
@@ -67,13 +67,7 @@ export class TasksService {
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `Task for ${input.assignee}: ${input.title}`,
-      typedSearchAttributes: [
-        { key: SearchAttr.process, value: input.process },
-        { key: SearchAttr.status, value: 'open' },
-        { key: SearchAttr.owner, value: input.assignee },
-        { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
-        ...(input.externalRef ? [{ key: SearchAttr.ref, value: input.externalRef }] : []),
-      ],
+      typedSearchAttributes: openTaskSearchAttributes(input),
     });
     // The workflow writes the record too; writing it here means it can be read the moment we answer.
     // Whichever insert came first, the row remembers which request made it.
