@@ -21,6 +21,7 @@ module.exports = {
     {
       ...common,
       displayName: 'workflow',
+      setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
       testMatch: ['<rootDir>/test/workflow/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/bundle-setup.ts',
       globalTeardown: '<rootDir>/test/support/bundle-teardown.ts',
@@ -28,6 +29,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/stack-setup.ts',
       globalTeardown: '<rootDir>/test/support/stack-teardown.ts',

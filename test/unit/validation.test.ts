@@ -16,8 +16,8 @@ async function errorsFor(value: unknown, meta = body) {
 }
 
 describe('input validation at the edge', () => {
-  it('accepts a valid task and trims it', async () => {
-    expect(await validationPipe().transform({ ...valid, title: '  T  ' }, body)).toMatchObject({ title: 'T' });
+  it('accepts a valid task, trims it and spells addresses one way', async () => {
+    expect(await validationPipe().transform({ ...valid, title: '  T  ', assignee: ' Alice@Example.COM ' }, body)).toMatchObject({ title: 'T', assignee: 'alice@example.com' });
   });
 
   it('says a missing field is required, one message per field', async () => {

@@ -37,6 +37,8 @@ function IsInFuture(options?: ValidationOptions) {
 }
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Addresses are compared and searched as one spelling. */
+const email = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 export class CreateTaskDto {
@@ -49,7 +51,7 @@ export class CreateTaskDto {
   instructions!: string;
 
   @ApiProperty({ example: 'alice@example.com', description: 'Who must do it; they get the emailed link.' })
-  @Transform(trim) @IsEmail({}, { message: 'assignee must be an email address' })
+  @Transform(email) @IsEmail({}, { message: 'assignee must be an email address' })
   assignee!: string;
 
   @ApiProperty({ example: '2026-12-31T17:00:00Z', description: 'ISO 8601 date-time, in the future.' })
@@ -57,7 +59,7 @@ export class CreateTaskDto {
   dueAt!: string;
 
   @ApiPropertyOptional({ example: 'ciso@example.com', description: 'Told when the task is overdue.' })
-  @IsOptional() @Transform(trim) @IsEmail({}, { message: 'escalateTo must be an email address' })
+  @IsOptional() @Transform(email) @IsEmail({}, { message: 'escalateTo must be an email address' })
   escalateTo?: string;
 
   @ApiPropertyOptional({ example: 'JIRA-1234', description: 'The ticket or record this task belongs to.', maxLength: 200 })
@@ -83,13 +85,13 @@ export class CompleteTaskDto {
   evidence?: string[];
 
   @ApiPropertyOptional({ example: 'bob@example.com', description: 'Who did it, if not the API key holder.' })
-  @IsOptional() @IsEmail({}, { message: 'completedBy must be an email address' })
+  @IsOptional() @Transform(email) @IsEmail({}, { message: 'completedBy must be an email address' })
   completedBy?: string;
 }
 
 export class ReassignTaskDto {
   @ApiProperty({ example: 'bob@example.com' })
-  @Transform(trim) @IsEmail({}, { message: 'to must be an email address' })
+  @Transform(email) @IsEmail({}, { message: 'to must be an email address' })
   to!: string;
 
   @ApiPropertyOptional({ example: 'Alice is on leave', maxLength: 1000 })
@@ -99,7 +101,7 @@ export class ReassignTaskDto {
 
 export class ListTasksQuery {
   @ApiPropertyOptional({ example: 'alice@example.com' })
-  @IsOptional() @IsEmail({}, { message: 'assignee must be an email address' })
+  @IsOptional() @Transform(email) @IsEmail({}, { message: 'assignee must be an email address' })
   assignee?: string;
 
   @ApiPropertyOptional({ enum: ['open', 'completed', 'cancelled'] })
