@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { registerSearchAttributes } from '../../libs/temporal/src/client';
 import { temporalCliPath, temporalTestServerPath } from '../../libs/devstack/src/binaries';
 import { ALL_SEARCH_ATTRIBUTES } from '../../libs/temporal/src/definitions';
@@ -20,4 +21,18 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
       ip: '127.0.0.1',
     },
   });
+}
+
+/** A worker running in the background of a test file; `stop` drains it and tears the env down. */
+export async function backgroundWorker(env: TestWorkflowEnvironment, options: Omit<WorkerOptions, 'connection'>) {
+  const worker = await Worker.create({ connection: env.nativeConnection, ...options });
+  const running = worker.run();
+  return {
+    worker,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
 }

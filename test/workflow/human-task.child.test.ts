@@ -1,32 +1,23 @@
 import { WorkflowFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { HOUR_MS } from '../../libs/domain/src';
 import { completeTaskUpdate, SearchAttr } from '../../libs/temporal/src/definitions';
+import { quietLogger } from '../support/bundle';
 import { recordingActivities } from '../support/fake-activities';
-import { createTimeSkippingEnv } from '../support/temporal-env';
+import { backgroundWorker, createTimeSkippingEnv } from '../support/temporal-env';
 
 describe('humanTask as the child of a process workflow', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
   let fake: ReturnType<typeof recordingActivities>;
-  let running: Promise<void>;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
     fake = recordingActivities(() => env.currentTimeMs());
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: 'children',
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./parent-workflows'), logger: quiet }),
-      activities: fake.activities,
-    });
-    running = worker.run();
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./parent-workflows'), logger: quietLogger });
+    ({ stop } = await backgroundWorker(env, { taskQueue: 'children', workflowBundle, activities: fake.activities }));
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => stop?.());
 
   const dueIn = async (hours: number) => new Date((await env.currentTimeMs()) + hours * HOUR_MS).toISOString();
   const complete = async (taskId: string, outcome: string) => {
@@ -84,5 +75,3 @@ describe('humanTask as the child of a process workflow', () => {
     throw new Error(`${parentId} started no child`);
   }
 });
-
-const quiet = { info: () => undefined, warn: () => undefined, error: console.error, debug: () => undefined, trace: () => undefined, log: () => undefined };

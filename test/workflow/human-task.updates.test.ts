@@ -1,32 +1,20 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { TaskCompletion } from '../../libs/domain/src';
 import { completeTaskUpdate, reassignTaskUpdate, taskStateQuery } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
-import { createDevServerEnv } from '../support/temporal-env';
+import { backgroundWorker, createDevServerEnv } from '../support/temporal-env';
 
 describe('humanTask Updates and their validators on the dev server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stop: () => Promise<void>;
   const fake = recordingActivities();
   beforeAll(async () => {
     env = await createDevServerEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: 'updates',
-      workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! },
-      activities: fake.activities,
-    });
-    running = worker.run();
+    ({ stop } = await backgroundWorker(env, { taskQueue: 'updates', workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! }, activities: fake.activities }));
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => stop?.());
 
   let n = 0;
   async function start() {
