@@ -49,6 +49,7 @@ export async function insertTaskRecord(
       dueAt: new Date(input.dueAt),
       status: 'open',
       outcomes: input.outcomes,
+      form: input.form ?? null,
       linkVersion: 1,
       createdBy: input.createdBy,
       createdAt: new Date(),
@@ -141,6 +142,7 @@ export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {
             outcome: completion.outcome,
             notes: completion.notes ?? null,
             evidence: completion.evidence ?? [],
+            data: completion.data ?? null,
           },
         );
         // Every outstanding link dies with the task: the one used is marked used, others revoked.

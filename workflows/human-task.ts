@@ -85,6 +85,7 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
         status: 'completed',
         outcome: completion.outcome,
         notes: completion.notes,
+        data: completion.data,
         evidence: completion.evidence ?? [],
         completedBy: completion.completedBy,
         completedAt,
@@ -98,7 +99,7 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
         if (completion.linkVersion !== undefined && completion.linkVersion !== linkVersion) {
           throw ApplicationFailure.nonRetryable('This link is no longer valid: the task was reassigned.', 'StaleLink');
         }
-        const errors = completionErrors(completion, input);
+        const errors = completionErrors(completion, input, new Date().toISOString());
         if (errors.length > 0) {
           throw ApplicationFailure.nonRetryable(errors.map((e) => e.message).join('; '), 'InvalidInput', ...errors);
         }

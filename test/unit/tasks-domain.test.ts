@@ -37,21 +37,23 @@ describe('notificationSchedule', () => {
   });
 });
 
+const NOW = '2026-12-01T00:00:00.000Z';
+
 describe('completionErrors', () => {
   const task = { outcomes: ['approved', 'rejected'] };
   const ok = { outcome: 'approved', completedBy: 'a@example.com', via: 'link' as const };
 
   it('accepts a proper completion', () => {
-    expect(completionErrors({ ...ok, notes: 'fine', evidence: ['https://x.example.com/a'] }, task)).toEqual([]);
+    expect(completionErrors({ ...ok, notes: 'fine', evidence: ['https://x.example.com/a'] }, task, NOW)).toEqual([]);
   });
 
   it('names each field that is wrong', () => {
-    expect(completionErrors({ ...ok, outcome: 'maybe', notes: 'x'.repeat(4001), evidence: ['javascript:alert(1)'] }, task).map((e) => e.field)).toEqual([
+    expect(completionErrors({ ...ok, outcome: 'maybe', notes: 'x'.repeat(4001), evidence: ['javascript:alert(1)'] }, task, NOW).map((e) => e.field)).toEqual([
       'outcome',
       'notes',
       'evidence',
     ]);
-    expect(completionErrors({ ...ok, evidence: Array(21).fill('https://x.example.com') }, task)).toEqual([
+    expect(completionErrors({ ...ok, evidence: Array(21).fill('https://x.example.com') }, task, NOW)).toEqual([
       { field: 'evidence', message: 'at most 20 evidence links' },
     ]);
   });

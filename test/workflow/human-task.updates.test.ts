@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { TaskCompletion } from '../../libs/domain/src';
+import type { HumanTaskInput, TaskCompletion } from '../../libs/domain/src';
 import { completeTaskUpdate, reassignTaskUpdate, taskStateQuery } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
@@ -17,8 +17,8 @@ describe('humanTask Updates and their validators on the dev server', () => {
   afterAll(() => stop?.());
 
   let n = 0;
-  async function start() {
-    const input = taskInput(`upd${++n}`, Date.now());
+  async function start(overrides: Partial<HumanTaskInput> = {}) {
+    const input = taskInput(`upd${++n}`, Date.now(), overrides);
     const handle = await env.client.workflow.start('humanTask', { args: [input], taskQueue: 'updates', workflowId: `task:${input.taskId}` });
     const complete = (c: Partial<TaskCompletion> = {}) =>
       handle.executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: 'alice@example.com', via: 'link', linkVersion: 1, ...c }] });
@@ -59,5 +59,22 @@ describe('humanTask Updates and their validators on the dev server', () => {
     expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(completions()).toHaveLength(1);
     await handle.result();
+  });
+
+  it("checks a form's answers in the validator, and returns them with the completion", async () => {
+    const form: HumanTaskInput['form'] = {
+      fields: [{ name: 'rootCause', label: 'Root cause', type: 'textarea', required: true }],
+      check: 'rootCause',
+      context: { description: 'Backups were not tested for restore' },
+    };
+    const { complete, completions } = await start({ form });
+    await expect(complete({})).rejects.toMatchObject({ cause: { details: [{ field: 'data.rootCause', message: 'Root cause is required' }] } });
+    await expect(complete({ data: { rootCause: 'The backups were not tested for a restore' } })).rejects.toMatchObject({
+      cause: { type: 'InvalidInput', details: [{ field: 'data.rootCause' }] },
+    });
+    expect(completions()).toHaveLength(0);
+    const data = { rootCause: 'Restore tests were never scheduled: the backup runbook has no owner' };
+    expect(await complete({ data })).toMatchObject({ status: 'completed', data });
+    expect(completions()[0].args.completion.data).toEqual(data);
   });
 });

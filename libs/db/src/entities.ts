@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { FormData, TaskForm } from '../../domain/src';
 
 /** The record of one emailed task: what auditors sample, and what `GET /tasks` reads. */
 @Entity('tasks')
@@ -25,6 +26,9 @@ export class TaskRecord {
   @Column({ type: 'text', nullable: true }) outcome!: string | null;
   @Column({ type: 'text', nullable: true }) notes!: string | null;
   @Column({ type: 'jsonb', default: () => "'[]'" }) evidence!: string[];
+  @Column({ type: 'jsonb', nullable: true }) form!: TaskForm | null;
+  /** The answers given on the form. */
+  @Column({ type: 'jsonb', nullable: true }) data!: FormData | null;
   /** Hash of the creating request, so a reused Idempotency-Key with another body is refused. */
   @Column({ type: 'text', name: 'request_hash', nullable: true }) requestHash!: string | null;
 }

@@ -1,2 +1,3 @@
 export * from './time';
 export * from './tasks';
+export * from './forms';

@@ -3,6 +3,7 @@
  * Pure types and rules, shared by the humanTask workflow, the API and process workflows that
  * start tasks as children.
  */
+import { formErrors, type FormData, type TaskForm } from './forms';
 import { addHours } from './time';
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
@@ -44,6 +45,8 @@ export interface HumanTaskInput {
   outcomes: string[];
   policy: TaskReminderPolicy;
   createdBy: string;
+  /** What the person must fill in besides outcome, notes and evidence. */
+  form?: TaskForm;
 }
 
 export interface TaskCompletion {
@@ -55,6 +58,8 @@ export interface TaskCompletion {
   via: 'link' | 'api';
   /** The link version the person used; a reassigned task no longer accepts the old link. */
   linkVersion?: number;
+  /** The answers to the task's form, if it has one. */
+  data?: FormData;
 }
 
 export interface TaskReassignment {
@@ -68,6 +73,7 @@ export interface HumanTaskResult {
   status: 'completed' | 'cancelled';
   outcome?: string;
   notes?: string;
+  data?: FormData;
   evidence: string[];
   completedBy?: string;
   completedAt?: string;
@@ -152,7 +158,8 @@ export interface FieldError {
  */
 export function completionErrors(
   completion: TaskCompletion,
-  task: Pick<HumanTaskInput, 'outcomes'>,
+  task: Pick<HumanTaskInput, 'outcomes'> & { form?: TaskForm | null },
+  now: string,
 ): FieldError[] {
   const errors: FieldError[] = [];
   if (!task.outcomes.includes(completion.outcome)) {
@@ -170,5 +177,7 @@ export function completionErrors(
     errors.push({ field: 'evidence', message: `evidence links must be http(s) URLs: "${bad}" is not` });
   }
   if (!completion.completedBy) errors.push({ field: 'completedBy', message: 'completedBy is required' });
+  if (task.form) errors.push(...formErrors(task.form, completion.data, now));
+  else if (completion.data && Object.keys(completion.data).length) errors.push({ field: 'data', message: 'this task has no form to fill in' });
   return errors;
 }

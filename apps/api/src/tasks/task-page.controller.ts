@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
+import { parseFormData } from './task-form';
 import { completedPage, linkProblemPage, taskForm } from './task-page';
 import { TaskLinkError, TasksService } from './tasks.service';
 
@@ -23,19 +24,16 @@ export class TaskPageController {
 
   @Post(':token')
   async submit(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    const values = {
-      outcome: typeof body.outcome === 'string' ? body.outcome : undefined,
-      notes: typeof body.notes === 'string' ? body.notes : undefined,
-      evidence: typeof body.evidence === 'string' ? body.evidence : undefined,
-    };
-    const evidence = (values.evidence ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    const field = (name: string) => (typeof body[name] === 'string' ? body[name] : undefined);
+    const evidence = (field('evidence') ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
     await this.render(res, async () => {
+      const { task } = await this.tasks.openLink(token);
       try {
-        return { status: 200, html: completedPage(await this.tasks.completeFromLink(token, { ...values, evidence })) };
+        const data = task.form ? parseFormData(task.form, body) : undefined;
+        return { status: 200, html: completedPage(await this.tasks.completeFromLink(token, { outcome: field('outcome'), notes: field('notes'), evidence, data })) };
       } catch (err) {
         if (!(err instanceof ProblemException) || err.problem.status !== 422) throw err;
-        const { task } = await this.tasks.openLink(token);
-        return { status: 422, html: taskForm(task, { errors: err.problem.errors, values }) };
+        return { status: 422, html: taskForm(task, { errors: err.problem.errors, raw: body }) };
       }
     });
   }

@@ -1,10 +1,14 @@
 import { escapeHtml } from '../../../../libs/mail/src/html';
 import type { TaskRecord } from '../../../../libs/db/src';
 import type { FieldError } from '../../../../libs/domain/src';
+import { renderFormFields, type RawForm } from './task-form';
 import type { LinkProblem } from './tasks.service';
 
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-label{display:block;font-weight:600;margin-top:1rem}textarea,select{width:100%;font:inherit;padding:.4rem}
+label{display:block;font-weight:600;margin-top:1rem}textarea,select,input{width:100%;box-sizing:border-box;font:inherit;padding:.4rem}
+fieldset{margin-top:1rem;border:1px solid #ccc;border-radius:4px}.context{background:#f4f4f5;padding:.6rem;border-radius:4px}
 button{margin-top:1.2rem;padding:.6rem 1.4rem;font:inherit;background:#1d4ed8;color:#fff;border:0;border-radius:4px}
 .error{background:#fee2e2;border:1px solid #b91c1c;padding:.8rem;border-radius:4px}.ok{background:#dcfce7;border:1px solid #15803d;padding:.8rem;border-radius:4px}
 dt{font-weight:600}dd{margin:0 0 .6rem 0}.muted{color:#555}`;
@@ -22,8 +26,9 @@ ${task.externalRef ? `<dt>Reference</dt><dd>${escapeHtml(task.externalRef)}</dd>
 <dt>Instructions</dt><dd style="white-space:pre-wrap">${escapeHtml(task.instructions)}</dd></dl>`;
 }
 
-export function taskForm(task: TaskRecord, opts: { errors?: FieldError[]; values?: { outcome?: string; notes?: string; evidence?: string } } = {}): string {
-  const v = opts.values ?? {};
+export function taskForm(task: TaskRecord, opts: { errors?: FieldError[]; raw?: RawForm } = {}): string {
+  const raw = opts.raw ?? {};
+  const v = { outcome: str(raw.outcome), notes: str(raw.notes), evidence: str(raw.evidence) };
   const errors = opts.errors?.length
     ? `<div class="error" role="alert"><strong>Please correct this:</strong><ul>${opts.errors.map((e) => `<li data-field="${escapeHtml(e.field)}">${escapeHtml(e.message)}</li>`).join('')}</ul></div>`
     : '';
@@ -32,6 +37,7 @@ export function taskForm(task: TaskRecord, opts: { errors?: FieldError[]; values
     .join('');
   return layout(task.title, `<h1>${escapeHtml(task.title)}</h1>${errors}${details(task)}
 <form method="post">
+${renderFormFields(task, raw)}
 <label for="outcome">Outcome</label><select id="outcome" name="outcome">${options}</select>
 <label for="notes">Notes</label><textarea id="notes" name="notes" rows="5" maxlength="4000">${escapeHtml(v.notes ?? '')}</textarea>
 <label for="evidence">Evidence links <span class="muted">(one URL per line)</span></label>

@@ -7,7 +7,7 @@ import { IsNull, type DataSource } from 'typeorm';
 import { insertTaskRecord } from '../../../../activities/tasks';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
-import { completionErrors, type FieldError, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
+import { completionErrors, type FieldError, type FormData, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
 import { hashToken, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink } from '../../../../libs/security/src';
 import { completeTaskUpdate, openTaskSearchAttributes, reassignTaskUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
@@ -121,12 +121,13 @@ export class TasksService {
     return { task, link };
   }
 
-  async completeFromLink(token: string, form: { outcome?: string; notes?: string; evidence?: string[] }): Promise<TaskRecord> {
+  async completeFromLink(token: string, form: { outcome?: string; notes?: string; evidence?: string[]; data?: FormData }): Promise<TaskRecord> {
     const { task, link } = await this.openLink(token);
     await this.sendCompletion(task, {
       outcome: form.outcome ?? '',
       notes: form.notes?.trim() || undefined,
       evidence: form.evidence ?? [],
+      data: form.data,
       completedBy: link.assignee,
       via: 'link',
       linkVersion: link.version,
@@ -137,7 +138,7 @@ export class TasksService {
   private async sendCompletion(task: TaskRecord, completion: TaskCompletion): Promise<HumanTaskResult> {
     this.assertOpen(task);
     // Answer plain mistakes here; the workflow's validator stays the authority on live state.
-    const errors = completionErrors(completion, task);
+    const errors = completionErrors(completion, task, new Date().toISOString());
     if (errors.length) throw ProblemException.invalid(errors);
     return this.update(task, () =>
       this.temporal.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, { args: [completion] }),
@@ -192,6 +193,8 @@ export class TasksService {
       outcome: t.outcome,
       notes: t.notes,
       evidence: t.evidence,
+      form: t.form,
+      data: t.data,
       workflowId: t.workflowId,
       links: {
         self: `${this.config.api.publicUrl}/tasks/${t.id}`,

@@ -9,6 +9,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -18,7 +19,7 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
-import { MAX_EVIDENCE_LINKS, MAX_NOTES_LENGTH } from '../../../../../libs/domain/src';
+import { MAX_EVIDENCE_LINKS, MAX_NOTES_LENGTH, type FormData } from '../../../../../libs/domain/src';
 
 // class-validator checks the decorators nearest the property first, and with stopAtFirstError
 // only that message is reported: so the most basic rule (type, presence) stands last on a line.
@@ -83,6 +84,10 @@ export class CompleteTaskDto {
   @ApiPropertyOptional({ type: [String], example: ['https://wiki.example.com/evidence/42'] })
   @IsOptional() @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' }) @ArrayMaxSize(MAX_EVIDENCE_LINKS) @IsArray()
   evidence?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Answers to the task's form, field by field (see the task's `form`)." })
+  @IsOptional() @IsObject()
+  data?: FormData;
 
   @ApiPropertyOptional({ example: 'bob@example.com', description: 'Who did it, if not the API key holder.' })
   @IsOptional() @Transform(email) @IsEmail({}, { message: 'completedBy must be an email address' })

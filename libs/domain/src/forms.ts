@@ -1,0 +1,136 @@
+/**
+ * Task forms: what a process asks a person for beyond an outcome (a root cause, an action plan,
+ * an effectiveness verdict). Declarative and JSON-safe, so it travels in the workflow input; the
+ * task page renders it, and one pure check validates it in the API and in the Update validator.
+ */
+import type { FieldError } from './tasks';
+
+export type FieldType = 'text' | 'textarea' | 'select' | 'date' | 'email' | 'urls';
+
+export interface FormField {
+  name: string;
+  label: string;
+  type: FieldType;
+  required?: boolean;
+  options?: string[];
+  maxLength?: number;
+  help?: string;
+}
+
+/** Repeated rows (e.g. the actions of a plan), each with the same fields. */
+export interface ListField {
+  name: string;
+  label: string;
+  type: 'list';
+  minItems: number;
+  maxItems: number;
+  item: FormField[];
+  help?: string;
+}
+
+export interface TaskForm {
+  fields: Array<FormField | ListField>;
+  /** A domain rule run after the field checks, by name (see FORM_CHECKS). */
+  check?: FormCheckName;
+  /** Facts the check and the page need (e.g. the NC description a root cause must not restate). */
+  context?: Record<string, string>;
+}
+
+export type FormValue = string | string[] | Array<Record<string, string>>;
+export type FormData = Record<string, FormValue>;
+
+export type FormCheckName = keyof typeof FORM_CHECKS;
+
+const DEFAULT_MAX = { text: 500, textarea: 10_000, select: 200, date: 40, email: 254, urls: 2000 };
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function fieldError(f: FormField, value: unknown): string | undefined {
+  if (f.type === 'urls') {
+    if (value === undefined) return f.required ? `${f.label} is required` : undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return `${f.label} must be a list of links`;
+    const links = value as string[];
+    if (f.required && links.length === 0) return `${f.label} needs at least one link`;
+    const bad = links.find((v) => !/^https?:\/\/\S+$/.test(v));
+    return bad !== undefined ? `${f.label}: "${bad}" is not an http(s) link` : undefined;
+  }
+  if (value === undefined || value === '') return f.required ? `${f.label} is required` : undefined;
+  if (typeof value !== 'string') return `${f.label} must be text`;
+  if (value.length > (f.maxLength ?? DEFAULT_MAX[f.type])) return `${f.label} must be at most ${f.maxLength ?? DEFAULT_MAX[f.type]} characters`;
+  if (f.type === 'select' && !(f.options ?? []).includes(value)) return `${f.label} must be one of: ${(f.options ?? []).join(', ')}`;
+  if (f.type === 'email' && !EMAIL.test(value)) return `${f.label} must be an email address`;
+  if (f.type === 'date' && !(DATE.test(value) && !Number.isNaN(Date.parse(value)))) return `${f.label} must be a date (YYYY-MM-DD)`;
+  return undefined;
+}
+
+/** Field-by-field problems with `data` against `form`, then the form's domain check. */
+export function formErrors(form: TaskForm, data: FormData | undefined, now: string): FieldError[] {
+  const values: FormData = data ?? {};
+  const errors: FieldError[] = [];
+  const known = new Set(form.fields.map((f) => f.name));
+  for (const name of Object.keys(values)) if (!known.has(name)) errors.push({ field: `data.${name}`, message: `${name} is not a field of this form` });
+  for (const f of form.fields) {
+    const value = values[f.name];
+    if (f.type !== 'list') {
+      const message = fieldError(f, value);
+      if (message) errors.push({ field: `data.${f.name}`, message });
+      continue;
+    }
+    const rows = value ?? [];
+    if (!Array.isArray(rows) || rows.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+      errors.push({ field: `data.${f.name}`, message: `${f.label} must be a list of rows` });
+      continue;
+    }
+    if (rows.length < f.minItems || rows.length > f.maxItems) {
+      errors.push({ field: `data.${f.name}`, message: `${f.label} needs ${f.minItems} to ${f.maxItems} entries` });
+    }
+    (rows as Array<Record<string, string>>).forEach((row, i) => {
+      for (const item of f.item) {
+        const message = fieldError(item, row[item.name]);
+        if (message) errors.push({ field: `data.${f.name}.${i}.${item.name}`, message: `${f.label} ${i + 1}: ${message}` });
+      }
+    });
+  }
+  if (errors.length === 0 && form.check) errors.push(...FORM_CHECKS[form.check](values, form.context ?? {}, now));
+  return errors;
+}
+
+/** Words that carry meaning, for comparing two texts. */
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().split(/[^a-z0-9äöüßéèàç]+/).filter((w) => w.length > 2));
+}
+
+/** Share of `a`'s meaningful words that also appear in `b`. */
+export function overlap(a: string, b: string): number {
+  const wa = words(a);
+  if (wa.size === 0) return 1;
+  const wb = words(b);
+  return [...wa].filter((w) => wb.has(w)).length / wa.size;
+}
+
+/**
+ * Domain checks by name. Each gets the form's values, its context and the current time
+ * (the workflow's deterministic clock in the validator).
+ */
+export const FORM_CHECKS = {
+  /** Auditors reject a root cause that restates the problem, or "lack of training" with no why. */
+  rootCause(values: FormData, context: Record<string, string>): FieldError[] {
+    const cause = typeof values.rootCause === 'string' ? values.rootCause : '';
+    const description = context.description ?? '';
+    if (description && overlap(cause, description) >= 0.8) {
+      return [{ field: 'data.rootCause', message: 'The root cause restates the nonconformity: say why it happened, not what happened' }];
+    }
+    if (/\black of (awareness|training)\b/i.test(cause) && words(cause).size < 8) {
+      return [{ field: 'data.rootCause', message: '"Lack of training" is not a root cause on its own: say why the training was missing or did not work' }];
+    }
+    return [];
+  },
+  /** Every action is due in the future. */
+  actionPlan(values: FormData, _context: Record<string, string>, now: string): FieldError[] {
+    const today = now.slice(0, 10);
+    const rows = (values.actions ?? []) as Array<Record<string, string>>;
+    return rows.flatMap((row, i) =>
+      row.due && row.due <= today ? [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: the due date must be after today` }] : [],
+    );
+  },
+};

@@ -1,0 +1,107 @@
+import { parseFormData, renderFormFields } from '../../apps/api/src/tasks/task-form';
+import { formErrors, overlap, type TaskForm } from '../../libs/domain/src';
+
+const NOW = '2026-12-01T10:00:00.000Z';
+
+const rootCauseForm: TaskForm = {
+  fields: [
+    { name: 'method', label: 'Method', type: 'select', required: true, options: ['5 Whys', 'Ishikawa', 'fault tree', 'other'] },
+    { name: 'analysis', label: 'Analysis', type: 'textarea', required: true },
+    { name: 'rootCause', label: 'Root cause', type: 'textarea', required: true },
+    { name: 'similar', label: 'Similar nonconformities', type: 'textarea' },
+  ],
+  check: 'rootCause',
+  context: { description: 'Leavers kept their VPN access for weeks after their last day' },
+};
+
+const planForm: TaskForm = {
+  fields: [
+    {
+      name: 'actions',
+      label: 'Action',
+      type: 'list',
+      minItems: 1,
+      maxItems: 10,
+      item: [
+        { name: 'description', label: 'What', type: 'text', required: true },
+        { name: 'owner', label: 'Owner', type: 'email', required: true },
+        { name: 'due', label: 'Due', type: 'date', required: true },
+      ],
+    },
+    { name: 'evidence', label: 'Plan documents', type: 'urls' },
+  ],
+  check: 'actionPlan',
+};
+
+const cause = {
+  method: '5 Whys',
+  analysis: 'Why? HR tells IT by email. Why? No joiner-mover-leaver workflow exists.',
+  rootCause: 'The leaver process depends on an email from HR that nobody owns or checks',
+};
+
+describe('task forms', () => {
+  it('accept a complete, meaningful root cause', () => {
+    expect(formErrors(rootCauseForm, cause, NOW)).toEqual([]);
+  });
+
+  it('name each missing, unknown or wrong field', () => {
+    expect(formErrors(rootCauseForm, { method: 'guessing', colour: 'blue' }, NOW)).toEqual([
+      { field: 'data.colour', message: 'colour is not a field of this form' },
+      { field: 'data.method', message: 'Method must be one of: 5 Whys, Ishikawa, fault tree, other' },
+      { field: 'data.analysis', message: 'Analysis is required' },
+      { field: 'data.rootCause', message: 'Root cause is required' },
+    ]);
+  });
+
+  it('reject a root cause that restates the nonconformity', () => {
+    const restated = { ...cause, rootCause: 'Leavers kept VPN access for weeks after their last day.' };
+    expect(overlap(restated.rootCause, rootCauseForm.context!.description)).toBeGreaterThanOrEqual(0.8);
+    expect(formErrors(rootCauseForm, restated, NOW)).toEqual([
+      { field: 'data.rootCause', message: 'The root cause restates the nonconformity: say why it happened, not what happened' },
+    ]);
+  });
+
+  it('reject "lack of training" with no why behind it, but not a reasoned one', () => {
+    expect(formErrors(rootCauseForm, { ...cause, rootCause: 'Lack of training.' }, NOW)[0].message).toContain('is not a root cause on its own');
+    const reasoned = 'Lack of training because the onboarding checklist has no security module and no owner reviews it yearly';
+    expect(formErrors(rootCauseForm, { ...cause, rootCause: reasoned }, NOW)).toEqual([]);
+  });
+
+  it('check each row of a list, and due dates after today', () => {
+    const ok = { actions: [{ description: 'Build a JML workflow', owner: 'it@example.com', due: '2027-01-31' }], evidence: ['https://wiki.example.com/jml'] };
+    expect(formErrors(planForm, ok, NOW)).toEqual([]);
+    expect(formErrors(planForm, { actions: [] }, NOW)).toEqual([{ field: 'data.actions', message: 'Action needs 1 to 10 entries' }]);
+    expect(formErrors(planForm, { actions: [{ description: 'x', owner: 'nobody', due: '31/01/2027' }] }, NOW)).toEqual([
+      { field: 'data.actions.0.owner', message: 'Action 1: Owner must be an email address' },
+      { field: 'data.actions.0.due', message: 'Action 1: Due must be a date (YYYY-MM-DD)' },
+    ]);
+    expect(formErrors(planForm, { actions: [{ description: 'x', owner: 'a@example.com', due: '2026-12-01' }] }, NOW)).toEqual([
+      { field: 'data.actions.0.due', message: 'Action 1: the due date must be after today' },
+    ]);
+    expect(formErrors(planForm, { ...ok, evidence: ['file://c/secret'] }, NOW)[0].message).toBe('Plan documents: "file://c/secret" is not an http(s) link');
+  });
+
+  it('read a submitted page into form data, skipping blank rows', () => {
+    const raw = {
+      'data.actions.0.description': ' Build a JML workflow ',
+      'data.actions.0.owner': 'it@example.com',
+      'data.actions.0.due': '2027-01-31',
+      'data.actions.1.description': '',
+      'data.actions.2.owner': 'hr@example.com',
+      'data.evidence': 'https://a.example.com\r\n\r\nhttps://b.example.com',
+    };
+    expect(parseFormData(planForm, raw)).toEqual({
+      actions: [{ description: 'Build a JML workflow', owner: 'it@example.com', due: '2027-01-31' }, { owner: 'hr@example.com' }],
+      evidence: ['https://a.example.com', 'https://b.example.com'],
+    });
+  });
+
+  it('render every field, keeping what was typed and escaping it', () => {
+    const html = renderFormFields({ form: rootCauseForm }, { 'data.analysis': '<script>x</script>', 'data.method': 'Ishikawa' });
+    expect(html).toContain('Leavers kept their VPN access');
+    expect(html).toContain('<option value="Ishikawa" selected>');
+    expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(renderFormFields({ form: planForm }).match(/<fieldset>/g)).toHaveLength(5);
+  });
+});
