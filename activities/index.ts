@@ -1,11 +1,13 @@
+import { createNcActivities, type NcActivityDeps } from './nonconformities';
 import { createTaskActivities, type TaskActivityDeps } from './tasks';
 
-export type ActivityDeps = TaskActivityDeps;
+export type ActivityDeps = TaskActivityDeps & NcActivityDeps;
 
 /** Every activity the worker registers, built from its dependencies (real or fake in tests). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createTaskActivities(deps),
+    ...createNcActivities(deps),
   };
 }
 

@@ -1,1 +1,2 @@
 export { humanTask } from './human-task';
+export { correctiveAction } from './corrective-action';

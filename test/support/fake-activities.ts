@@ -5,7 +5,9 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
   const calls: { name: keyof Activities; at: number; args: any }[] = [];
   const record = (name: keyof Activities) => async (args: any) => {
     calls.push({ name, at: await now(), args });
-    return name === 'sendTaskMail' ? { sent: true } : undefined;
+    if (name === 'sendTaskMail') return { sent: true };
+    if (name === 'similarNonconformities') return '';
+    return undefined;
   };
   const activities = {
     openTask: record('openTask'),
@@ -13,6 +15,9 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     reassignTask: record('reassignTask'),
     completeTask: record('completeTask'),
     cancelTask: record('cancelTask'),
+    recordNcProgress: record('recordNcProgress'),
+    similarNonconformities: record('similarNonconformities'),
+    notifyNc: record('notifyNc'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,

@@ -85,4 +85,60 @@ export class ApiKey {
   @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
 }
 
-export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey];
+
+/** One nonconformity (ISO 27001 clause 10.2): what went wrong, and where its correction stands. */
+@Entity('nonconformities')
+@Index('IDX_nc_status', ['status'])
+@Index('IDX_nc_owner_status', ['owner', 'status'])
+@Index('UQ_nc_source_ref', ['source', 'sourceRef'], { unique: true, where: '"source_ref" IS NOT NULL' })
+export class Nonconformity {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text', name: 'workflow_id' }) workflowId!: string;
+  @Column({ type: 'text' }) source!: string;
+  @Column({ type: 'text', name: 'source_ref', nullable: true }) sourceRef!: string | null;
+  @Column({ type: 'text' }) requirement!: string;
+  @Column({ type: 'text' }) description!: string;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) evidence!: string[];
+  @Column({ type: 'text' }) classification!: string;
+  @Column({ type: 'text' }) owner!: string;
+  @Column({ type: 'text', name: 'isms_manager' }) ismsManager!: string;
+  @Column({ type: 'text' }) reviewer!: string;
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'int', default: 1 }) round!: number;
+  @Column({ type: 'timestamptz', name: 'step_due_at', nullable: true }) stepDueAt!: Date | null;
+  @Column({ type: 'timestamptz', name: 'plan_due_at', nullable: true }) planDueAt!: Date | null;
+  @Column({ type: 'timestamptz', name: 'close_by', nullable: true }) closeBy!: Date | null;
+  @Column({ type: 'timestamptz', name: 'deadline_missed_at', nullable: true }) deadlineMissedAt!: Date | null;
+  @Column({ type: 'timestamptz', name: 'raised_at' }) raisedAt!: Date;
+  @Column({ type: 'text', name: 'raised_by' }) raisedBy!: string;
+  @Column({ type: 'timestamptz', name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  @Column({ type: 'text', name: 'closed_by', nullable: true }) closedBy!: string | null;
+  @Column({ type: 'text', name: 'idempotency_key', nullable: true, unique: true }) idempotencyKey!: string | null;
+  @Column({ type: 'text', name: 'request_hash' }) requestHash!: string;
+}
+
+/**
+ * The NC's dated timeline: raised, correction, each root-cause round, plan, approvals, actions,
+ * effectiveness reviews, ISMS changes, closure. Append-only: a second round is a new row.
+ */
+@Entity('nc_entries')
+@Unique('UQ_nc_entries_nc_key', ['ncId', 'key'])
+export class NcEntry {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column({ type: 'text', name: 'nc_id' }) @Index('IDX_nc_entries_nc') ncId!: string;
+  @Column({ type: 'text' }) key!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'int' }) round!: number;
+  @Column({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'text' }) actor!: string;
+  @Column({ type: 'jsonb', default: () => "'{}'" }) data!: Record<string, unknown>;
+}
+
+/** The last NC number given out per year (NC-2026-0007). */
+@Entity('nc_counters')
+export class NcCounter {
+  @PrimaryColumn({ type: 'int' }) year!: number;
+  @Column({ type: 'int' }) last!: number;
+}
+
+export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey, Nonconformity, NcEntry, NcCounter];

@@ -125,6 +125,10 @@ export const FORM_CHECKS = {
     }
     return [];
   },
+  /** A rejection must say why: the reason goes back to whoever redoes the work. */
+  approval(values: FormData): FieldError[] {
+    return values.decision === 'reject' && !values.reason ? [{ field: 'data.reason', message: 'Say why you reject it: the reason goes back to the owner' }] : [];
+  },
   /** Every action is due in the future. */
   actionPlan(values: FormData, _context: Record<string, string>, now: string): FieldError[] {
     const today = now.slice(0, 10);

@@ -1,3 +1,4 @@
 export * from './time';
 export * from './tasks';
 export * from './forms';
+export * from './nonconformity';

@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { HumanTaskInput, HumanTaskResult, TaskCompletion, TaskReassignment, TaskView } from '../../domain/src';
+import type { HumanTaskInput, HumanTaskResult, NcView, TaskCompletion, TaskReassignment, TaskView } from '../../domain/src';
 
 export const TASK_QUEUE = 'ismsflow';
 
@@ -35,8 +35,13 @@ export function openTaskSearchAttributes(input: Pick<HumanTaskInput, 'process' |
 /** Readable ids: admins find a workflow in the UI by typing them. */
 export const workflowIds = {
   task: (taskId: string) => `task:${taskId}`,
+  nc: (ncNumber: string) => `nc:${ncNumber}`,
 };
 
 export const completeTaskUpdate = defineUpdate<HumanTaskResult, [TaskCompletion]>('completeTask');
 export const reassignTaskUpdate = defineUpdate<{ linkVersion: number }, [TaskReassignment]>('reassignTask');
 export const taskStateQuery = defineQuery<TaskView>('taskState');
+
+export const cancelNcUpdate = defineUpdate<NcView, [{ reason: string; by: string }]>('cancelNonconformity');
+export const changeNcOwnerUpdate = defineUpdate<NcView, [{ to: string; by: string }]>('changeNonconformityOwner');
+export const ncStateQuery = defineQuery<NcView>('nonconformityState');
