@@ -102,9 +102,10 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   setHandler(ncStateQuery, view);
   setHandler(
     cancelNcUpdate,
-    (req) => {
+    async (req) => {
       cancellation = req;
       steps.cancel();
+      await condition(() => step === 'cancelled');
       return view();
     },
     {

@@ -1,18 +1,20 @@
 /**
- * Records the humanTask histories the replay test replays: `npm run histories:record`.
+ * Records the workflow histories the replay test replays: `npm run histories:record`.
  * Run it when a workflow gains a new path worth guarding, never to make a failing replay pass:
  * a replay failure means running workflows would break, which is what `patched()` is for.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { HOUR_MS } from '../../libs/domain/src';
+import { DAY_MS, DEFAULT_CORRECTIVE_ACTION_POLICY, HOUR_MS, type FormData } from '../../libs/domain/src';
+import { correctiveAction } from '../../workflows';
+import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
 import { completeTaskUpdate, reassignTaskUpdate } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
-import { createTimeSkippingEnv } from '../support/temporal-env';
+import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env';
 
 async function main(): Promise<void> {
   const env = await createTimeSkippingEnv();
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     activities: recordingActivities(() => env.currentTimeMs()).activities,
   });
   const save = async (name: string, handle: WorkflowHandle) => {
-    const file = path.join(__dirname, `human-task-${name}.json`);
+    const file = path.join(__dirname, `${name}.json`);
     writeFileSync(file, historyToJSON(await handle.fetchHistory()));
     console.log(`recorded ${file}`);
   };
@@ -44,14 +46,63 @@ async function main(): Promise<void> {
       }),
     );
     await full.result();
-    await save('reassigned-escalated-completed', full);
+    await save('human-task-reassigned-escalated-completed', full);
 
     // Cancelled by its process while waiting.
     const cancelled = await start('reccancel');
     await env.sleep(50 * HOUR_MS);
     await cancelled.cancel();
     await cancelled.result().catch(() => undefined);
-    await save('cancelled', cancelled);
+    await save('human-task-cancelled', cancelled);
+
+  });
+  await env.teardown();
+  await recordCorrectiveAction(save);
+}
+
+/**
+ * A nonconformity whose first plan is rejected, then closed in round 2. On the dev server with no
+ * effectiveness wait: Updates there are answered at once, which the time-skipping server's are not.
+ */
+async function recordCorrectiveAction(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
+  const env = await createDevServerEnv();
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'record',
+    workflowsPath: require.resolve('../../workflows'),
+    activities: recordingActivities().activities,
+  });
+  await worker.runUntil(async () => {
+    const t0 = Date.now();
+    const policy = { ...DEFAULT_CORRECTIVE_ACTION_POLICY, effectivenessWaitDays: 0 };
+    const nc = await env.client.workflow.start(correctiveAction, { args: [ncInput('NC-2026-0042', t0, { policy })], taskQueue: 'record', workflowId: 'nc:NC-2026-0042' });
+    const day = (d: number) => new Date(t0 + d * DAY_MS).toISOString().slice(0, 10);
+    const complete = async (taskId: string, data: FormData) => {
+      const handle = env.client.workflow.getHandle(`task:${taskId}`);
+      for (let i = 0; ; i++) {
+        try {
+          await handle.executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: 'someone@example.com', via: 'api', data }] });
+          return;
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError) || i > 400) throw err;
+          await new Promise((r) => setTimeout(r, 25)); // the task is not started yet
+        }
+      }
+    };
+    const plan = { actions: [{ description: 'JML workflow', owner: 'it@example.com', due: day(60) }] };
+    await complete('nc20260042corr', { correction: 'Contained', correctedOn: day(0) });
+    await complete('nc20260042rc1', GOOD_ROOT_CAUSE);
+    await complete('nc20260042plan1', plan);
+    await complete('nc20260042appr1', { decision: 'reject', reason: 'Does not cover SaaS' });
+    await complete('nc20260042rc2', GOOD_ROOT_CAUSE);
+    await complete('nc20260042plan2', plan);
+    await complete('nc20260042appr2', { decision: 'approve' });
+    await complete('nc20260042a2n1', { done: 'Done', evidence: ['https://e.example.com/1'] });
+    await complete('nc20260042eff2', { effective: 'yes', method: 'Sample', evidence: ['https://e.example.com/2'] });
+    await complete('nc20260042isms1', { summary: 'Policy 2.1' });
+    await complete('nc20260042close1', { decision: 'approve' });
+    await nc.result();
+    await save('corrective-action-rejected-then-closed', nc);
   });
   await env.teardown();
 }

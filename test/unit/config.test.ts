@@ -11,6 +11,13 @@ describe('configuration from the environment', () => {
     expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ismsflow', uiUrl: 'http://localhost:8233' });
     expect(config.api.publicUrl).toBe('http://localhost:3000');
     expect(config.tasks.policy.remindBeforeDueHours).toEqual([72, 24]);
+    expect(config.nc.policy.effectivenessWaitDays).toBe(30);
+    expect(config.nc.ismsManager).toBeUndefined();
+  });
+
+  it('reads each corrective-action interval from its own variable', () => {
+    const config = loadConfig({ ...base, NC_EFFECTIVENESS_WAIT_DAYS: '45', NC_DEADLINE_WARNING_DAYS: '21', ISMS_MANAGER_EMAIL: 'isms@example.com' });
+    expect(config.nc).toMatchObject({ ismsManager: 'isms@example.com', policy: { effectivenessWaitDays: 45, deadlineWarningDays: 21, correctionDays: 7 } });
   });
 
   it('refuses to start without a strong link secret or a database', () => {

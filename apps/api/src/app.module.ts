@@ -8,6 +8,7 @@ import { TemporalModule } from '../../../libs/temporal/src/temporal.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ProblemFilter } from './common/problem.filter';
 import { HealthModule } from './health/health.module';
+import { NonconformitiesModule } from './nonconformities/nonconformities.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule],
+      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

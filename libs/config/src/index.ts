@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_REMINDER_POLICY, type TaskReminderPolicy } from '../../domain/src';
+import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_REMINDER_POLICY, type CorrectiveActionPolicy, type TaskReminderPolicy } from '../../domain/src';
 
 /** Everything configurable, read once from the environment (a secret may come from `<NAME>_FILE`). */
 export interface AppConfig {
@@ -9,6 +9,8 @@ export interface AppConfig {
   api: { port: number; publicUrl: string };
   tasks: { linkSecret: string; policy: TaskReminderPolicy };
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
+  /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
+  nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -51,6 +53,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (linkSecret.length < 32) throw new ConfigError('TASK_LINK_SECRET must be at least 32 characters');
   const port = int(env, 'PORT', 3000);
   const d = DEFAULT_REMINDER_POLICY;
+  const nc = DEFAULT_CORRECTIVE_ACTION_POLICY;
+  const days = (name: keyof CorrectiveActionPolicy) => int(env, `NC_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, nc[name]);
   return {
     databaseUrl: required(env, 'DATABASE_URL'),
     temporal: {
@@ -77,6 +81,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     worker: {
       maxCachedWorkflows: int(env, 'WORKER_MAX_CACHED_WORKFLOWS', 1000),
       workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
+    },
+    nc: {
+      ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),
+      policy: Object.fromEntries(Object.keys(nc).map((k) => [k, days(k as keyof CorrectiveActionPolicy)])) as unknown as CorrectiveActionPolicy,
     },
   };
 }

@@ -5,6 +5,12 @@ import { escapeHtml } from '../../../../libs/mail/src/html';
 /** Rows offered for a list field on the page; blank rows are ignored when submitted. */
 const VISIBLE_ROWS = 5;
 
+/** How the facts a form carries are headed on the page. */
+const CONTEXT_LABELS: Record<string, string> = {
+  description: 'The nonconformity',
+  similar: 'Open and recent nonconformities on the same requirement',
+};
+
 /** The page's raw form body, as the person typed it. */
 export type RawForm = Record<string, unknown>;
 
@@ -63,9 +69,9 @@ function label(f: FormField | ListField, name: string): string {
 export function renderFormFields(task: Pick<TaskRecord, 'form'>, raw: RawForm = {}): string {
   const form = task.form;
   if (!form) return '';
-  const context = form.context?.description
-    ? `<div class="context"><strong>Nonconformity:</strong><p style="white-space:pre-wrap">${escapeHtml(form.context.description)}</p></div>`
-    : '';
+  const context = Object.entries(form.context ?? {})
+    .map(([key, value]) => `<div class="context"><strong>${escapeHtml(CONTEXT_LABELS[key] ?? key)}</strong><p style="white-space:pre-wrap">${escapeHtml(value)}</p></div>`)
+    .join('');
   return (
     context +
     form.fields

@@ -16,31 +16,11 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateBy,
-  type ValidationOptions,
 } from 'class-validator';
 import { MAX_EVIDENCE_LINKS, MAX_NOTES_LENGTH, type FormData } from '../../../../../libs/domain/src';
+import { email, IsInFuture, trim, URL_OPTIONS } from '../../common/validation';
 
-// class-validator checks the decorators nearest the property first, and with stopAtFirstError
-// only that message is reported: so the most basic rule (type, presence) stands last on a line.
-
-function IsInFuture(options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'isInFuture',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && Date.parse(value) > Date.now(),
-        defaultMessage: (args) => `${args?.property} must be in the future`,
-      },
-    },
-    options,
-  );
-}
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** Addresses are compared and searched as one spelling. */
-const email = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+// As in every DTO here: the most basic rule (type, presence) stands last on a line (see common/validation.ts).
 
 export class CreateTaskDto {
   @ApiProperty({ example: 'Review the access control policy', maxLength: 200 })

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { NonconformitiesController } from './nonconformities.controller';
+import { NonconformitiesService } from './nonconformities.service';
+
+@Module({ controllers: [NonconformitiesController], providers: [NonconformitiesService] })
+export class NonconformitiesModule {}

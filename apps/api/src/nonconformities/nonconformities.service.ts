@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Brackets, type DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
+import { NcEntry, Nonconformity, TaskRecord } from '../../../../libs/db/src';
+import { NC_NUMBER, ncNumber, type CorrectiveActionInput, type FieldError, type NcClassification, type NcSource, type NcView } from '../../../../libs/domain/src';
+import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate, SearchAttr, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
+import type { Caller } from '../auth/api-key.guard';
+import { ProblemException } from '../common/problem';
+import type { ChangeOwnerDto, ListNonconformitiesQuery, RaiseNonconformityDto } from './dto/nonconformity.dto';
+
+@Injectable()
+export class NonconformitiesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Records the NC under the next number and starts its workflow. The same Idempotency-Key, or
+   * the same source reference, gives the same NC; asking again also (re)starts a workflow whose
+   * first start failed, so a retry always converges.
+   */
+  async raise(dto: RaiseNonconformityDto, caller: Caller, idempotencyKey?: string): Promise<{ nc: Nonconformity; created: boolean }> {
+    const ismsManager = dto.ismsManager ?? this.config.nc.ismsManager;
+    const errors: FieldError[] = [];
+    if (!ismsManager) errors.push({ field: 'ismsManager', message: 'ismsManager is required (or set ISMS_MANAGER_EMAIL)' });
+    if (dto.deadlines && dto.source !== 'externalAudit') errors.push({ field: 'deadlines', message: 'deadlines are set by a certification body: only for source externalAudit' });
+    const { planDueAt, closeBy } = dto.deadlines ?? {};
+    if (planDueAt && closeBy && Date.parse(planDueAt) > Date.parse(closeBy)) errors.push({ field: 'deadlines.planDueAt', message: 'planDueAt must not be after closeBy' });
+    if (errors.length) throw ProblemException.invalid(errors);
+
+    const requestHash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
+    const scopedKey = idempotencyKey ? `${caller.id}:${idempotencyKey}` : null;
+    let created = false;
+    let nc = await this.findExisting(scopedKey, dto.source, dto.sourceRef);
+    if (nc && scopedKey && nc.idempotencyKey === scopedKey && nc.requestHash !== requestHash) {
+      throw new ProblemException(422, 'This Idempotency-Key was already used for a different request', [
+        { field: 'Idempotency-Key', message: 'reuse a key only to retry the very same request' },
+      ]);
+    }
+    if (!nc) {
+      try {
+        nc = await this.db.transaction(async (tx) => {
+          const id = await this.nextNumber(tx, new Date().getUTCFullYear());
+          const row = tx.getRepository(Nonconformity).create({
+            id,
+            workflowId: workflowIds.nc(id),
+            source: dto.source,
+            sourceRef: dto.sourceRef ?? null,
+            requirement: dto.requirement,
+            description: dto.description,
+            evidence: dto.evidence ?? [],
+            classification: dto.classification,
+            owner: dto.owner,
+            ismsManager: ismsManager!,
+            reviewer: dto.reviewer ?? ismsManager!,
+            status: 'correction',
+            round: 1,
+            planDueAt: planDueAt ? new Date(planDueAt) : null,
+            closeBy: closeBy ? new Date(closeBy) : null,
+            raisedAt: new Date(),
+            raisedBy: caller.name,
+            idempotencyKey: scopedKey,
+            requestHash,
+          });
+          await tx.getRepository(Nonconformity).insert(row);
+          await tx.getRepository(NcEntry).insert({ ncId: id, key: 'raised', kind: 'raised', round: 1, at: row.raisedAt, actor: caller.name, data: { source: dto.source, sourceRef: dto.sourceRef ?? '', classification: dto.classification, owner: dto.owner } });
+          return row;
+        });
+        created = true;
+      } catch (err) {
+        // Raced by the same request: the other one's NC is this one.
+        nc = await this.findExisting(scopedKey, dto.source, dto.sourceRef);
+        if (!nc) throw err;
+      }
+    }
+    await this.startWorkflow(nc);
+    return { nc, created };
+  }
+
+  async list(q: ListNonconformitiesQuery): Promise<{ items: ReturnType<NonconformitiesService['toJson']>[]; limit: number; offset: number }> {
+    const qb = this.db.getRepository(Nonconformity).createQueryBuilder('nc');
+    if (q.status) qb.andWhere('nc.status = :status', { status: q.status });
+    if (q.source) qb.andWhere('nc.source = :source', { source: q.source });
+    if (q.classification) qb.andWhere('nc.classification = :classification', { classification: q.classification });
+    if (q.owner) qb.andWhere('nc.owner = :owner', { owner: q.owner });
+    if (q.overdue === 'true') {
+      qb.andWhere("nc.status NOT IN ('closed', 'cancelled')").andWhere(
+        new Brackets((w) => w.where('nc.step_due_at < now()').orWhere('nc.deadline_missed_at IS NOT NULL')),
+      );
+    }
+    const rows = await qb.orderBy('nc.raised_at', 'DESC').addOrderBy('nc.id', 'DESC').take(q.limit).skip(q.offset).getMany();
+    return { items: rows.map((r) => this.toJson(r)), limit: q.limit, offset: q.offset };
+  }
+
+  /** The full record: the NC, its dated timeline, its tasks, and the workflow's live step. */
+  async get(id: string) {
+    const nc = await this.find(id);
+    const [timeline, tasks, live] = await Promise.all([
+      this.db.getRepository(NcEntry).find({ where: { ncId: id }, order: { at: 'ASC', id: 'ASC' } }),
+      this.db.getRepository(TaskRecord).find({ where: { externalRef: id, process: 'correctiveAction' }, order: { createdAt: 'ASC' } }),
+      this.live(nc),
+    ]);
+    return {
+      ...this.toJson(nc),
+      live,
+      timeline: timeline.map(({ kind, round, at, actor, data }) => ({ kind, round, at, actor, data })),
+      tasks: tasks.map((t) => ({ id: t.id, title: t.title, assignee: t.assignee, status: t.status, dueAt: t.dueAt, completedAt: t.completedAt, completedBy: t.completedBy })),
+    };
+  }
+
+  async cancel(id: string, reason: string, caller: Caller): Promise<NcView> {
+    const nc = await this.find(id);
+    return this.update(nc, () => this.temporal.workflow.getHandle(nc.workflowId).executeUpdate(cancelNcUpdate, { args: [{ reason, by: caller.name }] }));
+  }
+
+  /** New owner for the steps to come, and the owner's open tasks move with them. */
+  async changeOwner(id: string, dto: ChangeOwnerDto, caller: Caller): Promise<NcView> {
+    const nc = await this.find(id);
+    const from = nc.owner;
+    const view = await this.update(nc, () => this.temporal.workflow.getHandle(nc.workflowId).executeUpdate(changeNcOwnerUpdate, { args: [{ to: dto.to, by: caller.name }] }));
+    const open = await this.db.getRepository(TaskRecord).findBy({ externalRef: id, process: 'correctiveAction', assignee: from, status: 'open' });
+    for (const task of open) {
+      await this.temporal.workflow
+        .getHandle(task.workflowId)
+        .executeUpdate(reassignTaskUpdate, { args: [{ to: dto.to, by: caller.name, reason: `${id} has a new owner` }] })
+        .catch(() => undefined); // completed meanwhile: nothing to move
+    }
+    return view;
+  }
+
+  private async live(nc: Nonconformity): Promise<NcView | null> {
+    if (nc.status === 'closed' || nc.status === 'cancelled') return null;
+    try {
+      return await this.temporal.workflow.getHandle(nc.workflowId).query(ncStateQuery);
+    } catch {
+      return null;
+    }
+  }
+
+  private async update(nc: Nonconformity, send: () => Promise<NcView>): Promise<NcView> {
+    try {
+      return await send();
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        if (err.cause.type === 'InvalidInput') throw ProblemException.invalid((err.cause.details ?? []) as FieldError[]);
+        if (err.cause.type === 'NcClosed') throw new ProblemException(409, err.cause.message);
+      }
+      if (err instanceof WorkflowNotFoundError) throw new ProblemException(409, `${nc.id} is no longer open`);
+      throw err;
+    }
+  }
+
+  private async startWorkflow(nc: Nonconformity): Promise<void> {
+    const input: CorrectiveActionInput = {
+      ncNumber: nc.id,
+      source: nc.source as NcSource,
+      sourceRef: nc.sourceRef ?? undefined,
+      requirement: nc.requirement,
+      description: nc.description,
+      evidence: nc.evidence,
+      classification: nc.classification as NcClassification,
+      owner: nc.owner,
+      ismsManager: nc.ismsManager,
+      reviewer: nc.reviewer,
+      raisedAt: nc.raisedAt.toISOString(),
+      raisedBy: nc.raisedBy,
+      deadlines: { planDueAt: nc.planDueAt?.toISOString(), closeBy: nc.closeBy?.toISOString() },
+      policy: this.config.nc.policy,
+      taskPolicy: this.config.tasks.policy,
+    };
+    await this.temporal.workflow.start('correctiveAction', {
+      taskQueue: this.config.temporal.taskQueue,
+      workflowId: nc.workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `${nc.id} (${nc.classification}) ${nc.requirement}: ${nc.description.slice(0, 120)}`,
+      typedSearchAttributes: [
+        { key: SearchAttr.process, value: 'correctiveAction' },
+        { key: SearchAttr.ref, value: nc.id },
+        { key: SearchAttr.severity, value: nc.classification },
+        { key: SearchAttr.owner, value: nc.owner },
+        { key: SearchAttr.status, value: nc.status },
+      ],
+    });
+  }
+
+  private async findExisting(scopedKey: string | null, source: string, sourceRef?: string): Promise<Nonconformity | null> {
+    const repo = this.db.getRepository(Nonconformity);
+    return (scopedKey ? await repo.findOneBy({ idempotencyKey: scopedKey }) : null) ?? (sourceRef ? await repo.findOneBy({ source, sourceRef }) : null);
+  }
+
+  private async nextNumber(tx: EntityManager, year: number): Promise<string> {
+    const rows: Array<{ last: number }> = await tx.query(
+      `INSERT INTO nc_counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = nc_counters.last + 1 RETURNING last`,
+      [year],
+    );
+    return ncNumber(year, rows[0].last);
+  }
+
+  private async find(id: string): Promise<Nonconformity> {
+    const nc = NC_NUMBER.test(id) ? await this.db.getRepository(Nonconformity).findOneBy({ id }) : null;
+    if (!nc) throw new ProblemException(404, `There is no nonconformity ${id}`);
+    return nc;
+  }
+
+  toJson(nc: Nonconformity) {
+    const { temporal } = this.config;
+    const { idempotencyKey: _key, requestHash: _hash, ...fields } = nc;
+    return {
+      ...fields,
+      overdue: !['closed', 'cancelled'].includes(nc.status) && ((nc.stepDueAt?.getTime() ?? Infinity) < Date.now() || !!nc.deadlineMissedAt),
+      links: {
+        self: `${this.config.api.publicUrl}/nonconformities/${nc.id}`,
+        temporalUi: `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(nc.workflowId)}`,
+      },
+    };
+  }
+}
