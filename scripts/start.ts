@@ -67,6 +67,8 @@ async function main(): Promise<void> {
 
   const env: Record<string, string> = {
     TASK_LINK_SECRET: process.env.TASK_LINK_SECRET ?? localSecret('task-link-secret'),
+    // Every mail lands in the local mailbox, so a made-up ISMS manager is fine for trying things out.
+    ISMS_MANAGER_EMAIL: process.env.ISMS_MANAGER_EMAIL ?? 'isms-manager@example.com',
   };
 
   const ports = DEV_PORTS;

@@ -66,6 +66,9 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   const view = (): NcView => ({ ncNumber: nc, step, round, owner, stepDueAt: dueAt, deadlineMissed, waitingFor: `${nc}: waiting for ${WAITING_FOR[step]}` });
   const publish = () => {
     upsertSearchAttributes([
+      { key: SearchAttr.process, value: 'correctiveAction' },
+      { key: SearchAttr.ref, value: nc },
+      { key: SearchAttr.severity, value: input.classification },
       { key: SearchAttr.status, value: step },
       { key: SearchAttr.owner, value: owner },
       ...(dueAt ? [{ key: SearchAttr.dueAt, value: new Date(dueAt) }] : []),

@@ -71,6 +71,13 @@ describe('a nonconformity through clause 10.2 over HTTP, SMTP and the task pages
       'data.rootCause': 'No owned joiner-mover-leaver process: revocation depends on an unowned HR email',
       'data.similar': 'SaaS accounts outside SSO could be affected too',
     });
+    const pastDue = await doTask(
+      owner,
+      new RegExp(`${nc.id}: plan the corrective actions`),
+      { 'data.actions.0.description': 'Introduce a JML workflow owned by IT', 'data.actions.0.owner': 'not an email', 'data.actions.0.due': '2020-01-01' },
+      422,
+    );
+    expect(pastDue.html).toContain('Action 1: Owner (email) must be an email address');
     await doTask(owner, new RegExp(`${nc.id}: plan the corrective actions`), {
       'data.actions.0.description': 'Introduce a JML workflow owned by IT',
       'data.actions.0.owner': doer,
@@ -139,7 +146,10 @@ describe('a nonconformity through clause 10.2 over HTTP, SMTP and the task pages
     expect(res.status).toBe(200);
     expect((await fetch(oldLink)).status).toBe(410);
     await doTask(successor, new RegExp(`${nc.id}: correct the nonconformity`), { 'data.correction': 'Ran the Q3 review late', 'data.correctedOn': inDays(0) });
-    await mailbox.waitFor(successor, new RegExp(`${nc.id}: find the root cause`), 30_000);
+    // The root-cause page lists the other NCs on the same requirement, open or closed this year.
+    const rootCausePage = await (await fetch(linkIn(await mailbox.waitFor(successor, new RegExp(`${nc.id}: find the root cause`), 30_000)))).text();
+    expect(rootCausePage).toContain('Open and recent nonconformities on the same requirement');
+    expect(rootCausePage).toMatch(/NC-\d{4}-\d{4} \(closed, raised [\d-]+\): Four leavers kept their VPN access/);
     const record = await json(sys.api(`/nonconformities/${nc.id}`));
     expect(record.owner).toBe(successor);
     expect(record.timeline.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'ownerChanged', 'correction']);

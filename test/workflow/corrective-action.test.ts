@@ -1,7 +1,7 @@
 import { WorkflowFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, HOUR_MS, type FormData } from '../../libs/domain/src';
-import { cancelNcUpdate, completeTaskUpdate, ncStateQuery } from '../../libs/temporal/src/definitions';
+import { cancelNcUpdate, completeTaskUpdate, ncStateQuery, SearchAttr } from '../../libs/temporal/src/definitions';
 import { correctiveAction } from '../../workflows';
 import { recordingActivities } from '../support/fake-activities';
 import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
@@ -97,6 +97,15 @@ describe('correctiveAction on the time-skipping server', () => {
     expect((reviewAt - t0) / DAY_MS).toBeGreaterThanOrEqual(30);
     await complete(`${slug}eff1`, { effective: 'yes', method: 'Sampled 10 leavers since go-live', evidence: ['https://audit.example.com/sample'] }, 'isms@example.com');
 
+    const sa = (await handle.describe()).typedSearchAttributes;
+    expect([SearchAttr.process, SearchAttr.ref, SearchAttr.severity, SearchAttr.status, SearchAttr.owner].map((k) => sa.get(k))).toEqual([
+      'correctiveAction',
+      number,
+      'minor',
+      'effectivenessReview',
+      'owner@example.com',
+    ]);
+    expect(sa.get(SearchAttr.dueAt)?.getTime()).toBeGreaterThan(reviewAt);
     const final = await close(slug, handle);
     expect(final).toMatchObject({ ncNumber: number, step: 'closed', round: 1 });
     expect(entries(number)).toEqual(['correction', 'rootCause', 'actionPlan', 'planApproval', 'action', 'effectivenessReview', 'ismsChanges', 'closureApproval']);
