@@ -2,3 +2,4 @@ export * from './time';
 export * from './tasks';
 export * from './forms';
 export * from './nonconformity';
+export * from './regulatory';
