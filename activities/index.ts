@@ -1,13 +1,15 @@
+import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createNcActivities, type NcActivityDeps } from './nonconformities';
 import { createTaskActivities, type TaskActivityDeps } from './tasks';
 
-export type ActivityDeps = TaskActivityDeps & NcActivityDeps;
+export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps;
 
 /** Every activity the worker registers, built from its dependencies (real or fake in tests). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createTaskActivities(deps),
     ...createNcActivities(deps),
+    ...createIncidentActivities(deps),
   };
 }
 

@@ -3,10 +3,15 @@ import type { Activities } from '../../activities';
 /** Fake activities for workflow tests: each call is recorded with the (simulated) time it ran at. */
 export function recordingActivities(now: () => Promise<number> | number = () => Date.now()) {
   const calls: { name: keyof Activities; at: number; args: any }[] = [];
+  /** Answers a test sets for one activity (the worker keeps the functions it was given). */
+  const answers: Partial<Record<keyof Activities, (args: any) => unknown>> = {};
   const record = (name: keyof Activities) => async (args: any) => {
     calls.push({ name, at: await now(), args });
+    if (answers[name]) return answers[name](args);
     if (name === 'sendTaskMail') return { sent: true };
     if (name === 'similarNonconformities') return '';
+    if (name === 'notifyTicket') return { delivered: true };
+    if (name === 'raiseNonconformity') return { ncNumber: `NC-2099-${String(calls.length).padStart(4, '0')}` };
     return undefined;
   };
   const activities = {
@@ -18,10 +23,15 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     recordNcProgress: record('recordNcProgress'),
     similarNonconformities: record('similarNonconformities'),
     notifyNc: record('notifyNc'),
+    recordIncidentProgress: record('recordIncidentProgress'),
+    notifyTicket: record('notifyTicket'),
+    recordDeadLetter: record('recordDeadLetter'),
+    raiseNonconformity: record('raiseNonconformity'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,
     activities,
+    answers,
     mails: () => calls.filter((c) => c.name === 'sendTaskMail').map((c) => c.args.key as string),
     callsOf: (name: keyof Activities) => calls.filter((c) => c.name === name),
   };

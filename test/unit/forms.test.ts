@@ -1,5 +1,5 @@
 import { parseFormData, renderFormFields } from '../../apps/api/src/tasks/task-form';
-import { formErrors, overlap, type TaskForm } from '../../libs/domain/src';
+import { formErrors, incidentForms, overlap, type TaskForm } from '../../libs/domain/src';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 
@@ -79,6 +79,23 @@ describe('task forms', () => {
       { field: 'data.actions.0.due', message: 'Action 1: the due date must be after today' },
     ]);
     expect(formErrors(planForm, { ...ok, evidence: ['file://c/secret'] }, NOW)[0].message).toBe('Plan documents: "file://c/secret" is not an http(s) link');
+  });
+
+  it('a report submitted after its deadline must say why', () => {
+    const form = incidentForms.report('gdpr-authority', '2026-12-01T08:00:00.000Z');
+    const answers = { reference: 'CNIL-123', evidence: ['https://portal.example.com/receipt'] };
+    expect(formErrors(form, answers, '2026-12-01T07:00:00.000Z')).toEqual([]);
+    expect(formErrors(form, answers, '2026-12-01T09:00:00.000Z')).toEqual([
+      { field: 'data.lateReason', message: 'The deadline (2026-12-01T08:00:00.000Z) has passed: say why the report is late' },
+    ]);
+    expect(formErrors(form, { ...answers, lateReason: 'Portal was down' }, '2026-12-01T09:00:00.000Z')).toEqual([]);
+  });
+
+  it('a review that says a control failed must name it; a rejection must say why', () => {
+    const review = { method: '5 Whys', rootCause: 'x', lessons: 'y', controlFailed: 'yes' };
+    expect(formErrors(incidentForms.review(), review, NOW)).toEqual([{ field: 'data.failedControl', message: 'Name the control that failed' }]);
+    expect(formErrors(incidentForms.review(), { ...review, failedControl: 'A.8.7' }, NOW)).toEqual([]);
+    expect(formErrors(incidentForms.closure(), { decision: 'reject' }, NOW)[0].field).toBe('data.reason');
   });
 
   it('read a submitted page into form data, skipping blank rows', () => {

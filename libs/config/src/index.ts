@@ -11,6 +11,8 @@ export interface AppConfig {
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
+  /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
+  webhooks: Record<string, { url: string; secret: string }>;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -48,6 +50,23 @@ function hoursList(env: Env, name: string, fallback: number[]): number[] {
   return values;
 }
 
+/** TICKET_WEBHOOKS: JSON `{"jira": {"url": "https://...", "secret": "..."}}`. */
+function webhooks(raw: string | undefined): AppConfig['webhooks'] {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('TICKET_WEBHOOKS must be JSON: {"<system>": {"url": "https://...", "secret": "..."}}');
+  }
+  for (const [system, hook] of Object.entries(parsed as Record<string, { url?: unknown; secret?: unknown }>)) {
+    if (typeof hook?.url !== 'string' || !/^https?:\/\//.test(hook.url) || typeof hook.secret !== 'string' || hook.secret.length < 16) {
+      throw new ConfigError(`TICKET_WEBHOOKS.${system} needs an http(s) url and a secret of at least 16 characters`);
+    }
+  }
+  return parsed as AppConfig['webhooks'];
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const linkSecret = required(env, 'TASK_LINK_SECRET');
   if (linkSecret.length < 32) throw new ConfigError('TASK_LINK_SECRET must be at least 32 characters');
@@ -82,6 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCachedWorkflows: int(env, 'WORKER_MAX_CACHED_WORKFLOWS', 1000),
       workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
     },
+    webhooks: webhooks(read(env, 'TICKET_WEBHOOKS')),
     nc: {
       ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),
       policy: Object.fromEntries(Object.keys(nc).map((k) => [k, days(k as keyof CorrectiveActionPolicy)])) as unknown as CorrectiveActionPolicy,

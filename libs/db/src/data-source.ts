@@ -3,8 +3,9 @@ import { ENTITIES } from './entities';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { TaskForms1764100000000 } from './migrations/1764100000000-TaskForms';
 import { Nonconformities1764200000000 } from './migrations/1764200000000-Nonconformities';
+import { Incidents1764300000000 } from './migrations/1764300000000-Incidents';
 
-export const MIGRATIONS = [Foundation1764000000000, TaskForms1764100000000, Nonconformities1764200000000];
+export const MIGRATIONS = [Foundation1764000000000, TaskForms1764100000000, Nonconformities1764200000000, Incidents1764300000000];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

@@ -141,4 +141,54 @@ export class NcCounter {
   @Column({ type: 'int' }) last!: number;
 }
 
-export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey, Nonconformity, NcEntry, NcCounter];
+
+/** One incident, keyed by its ticket (`jira:SEC-42`); the row shows where it stands. */
+@Entity('incidents')
+@Index('IDX_incidents_step', ['step'])
+export class Incident {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text', name: 'workflow_id' }) workflowId!: string;
+  @Column({ type: 'text' }) system!: string;
+  @Column({ type: 'text', name: 'ticket_id' }) ticketId!: string;
+  @Column({ type: 'text' }) title!: string;
+  @Column({ type: 'text' }) description!: string;
+  @Column({ type: 'timestamptz', name: 'detected_at' }) detectedAt!: Date;
+  @Column({ type: 'timestamptz', name: 'reported_at' }) reportedAt!: Date;
+  @Column({ type: 'timestamptz', name: 'aware_at' }) awareAt!: Date;
+  @Column({ type: 'text', name: 'reported_by' }) reportedBy!: string;
+  @Column({ type: 'jsonb', name: 'affected_assets', default: () => "'[]'" }) affectedAssets!: string[];
+  @Column({ type: 'text' }) handler!: string;
+  @Column({ type: 'text' }) step!: string;
+  @Column({ type: 'text' }) handling!: string;
+  @Column({ type: 'text', nullable: true }) severity!: string | null;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) regimes!: string[];
+  @Column({ type: 'timestamptz', name: 'next_deadline_at', nullable: true }) nextDeadlineAt!: Date | null;
+  @Column({ type: 'timestamptz', name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  @Column({ type: 'text', name: 'closed_by', nullable: true }) closedBy!: string | null;
+  @Column({ type: 'jsonb' }) input!: Record<string, unknown>;
+}
+
+/** The incident's dated timeline: ticket events, decisions, reports, missed deadlines. Append-only. */
+@Entity('incident_entries')
+@Unique('UQ_incident_entries_key', ['incidentId', 'key'])
+export class IncidentEntry {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column({ type: 'text', name: 'incident_id' }) @Index('IDX_incident_entries_incident') incidentId!: string;
+  @Column({ type: 'text' }) key!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'text' }) actor!: string;
+  @Column({ type: 'jsonb', default: () => "'{}'" }) data!: Record<string, unknown>;
+}
+
+/** An outbound webhook call that kept failing: kept for an admin to replay. */
+@Entity('webhook_dead_letters')
+export class WebhookDeadLetter {
+  @PrimaryColumn({ type: 'text' }) key!: string;
+  @Column({ type: 'text' }) system!: string;
+  @Column({ type: 'jsonb' }) payload!: Record<string, unknown>;
+  @Column({ type: 'text' }) error!: string;
+  @Column({ type: 'timestamptz', name: 'failed_at' }) failedAt!: Date;
+}
+
+export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey, Nonconformity, NcEntry, NcCounter, Incident, IncidentEntry, WebhookDeadLetter];

@@ -129,6 +129,15 @@ export const FORM_CHECKS = {
   approval(values: FormData): FieldError[] {
     return values.decision === 'reject' && !values.reason ? [{ field: 'data.reason', message: 'Say why you reject it: the reason goes back to the owner' }] : [];
   },
+  /** A report submitted after its deadline says why (the regulators ask). */
+  reportSubmission(values: FormData, context: Record<string, string>, now: string): FieldError[] {
+    const late = context.dueAt && Date.parse(now) > Date.parse(context.dueAt);
+    return late && !values.lateReason ? [{ field: 'data.lateReason', message: `The deadline (${context.dueAt}) has passed: say why the report is late` }] : [];
+  },
+  /** A failed control must be named, or no nonconformity can be raised against it. */
+  incidentReview(values: FormData): FieldError[] {
+    return values.controlFailed === 'yes' && !values.failedControl ? [{ field: 'data.failedControl', message: 'Name the control that failed' }] : [];
+  },
   /** Every action is due in the future. */
   actionPlan(values: FormData, _context: Record<string, string>, now: string): FieldError[] {
     const today = now.slice(0, 10);

@@ -3,3 +3,4 @@ export * from './tasks';
 export * from './forms';
 export * from './nonconformity';
 export * from './regulatory';
+export * from './incident';

@@ -4,8 +4,8 @@
  * import this file.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { HumanTaskInput, HumanTaskResult, NcView, TaskCompletion, TaskReassignment, TaskView } from '../../domain/src';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { HumanTaskInput, HumanTaskResult, IncidentView, NcView, TaskCompletion, TaskReassignment, TaskView, TicketEvent } from '../../domain/src';
 
 export const TASK_QUEUE = 'ismsflow';
 
@@ -36,6 +36,7 @@ export function openTaskSearchAttributes(input: Pick<HumanTaskInput, 'process' |
 export const workflowIds = {
   task: (taskId: string) => `task:${taskId}`,
   nc: (ncNumber: string) => `nc:${ncNumber}`,
+  incident: (incidentId: string) => `incident:${incidentId}`,
 };
 
 export const completeTaskUpdate = defineUpdate<HumanTaskResult, [TaskCompletion]>('completeTask');
@@ -45,3 +46,7 @@ export const taskStateQuery = defineQuery<TaskView>('taskState');
 export const cancelNcUpdate = defineUpdate<NcView, [{ reason: string; by: string }]>('cancelNonconformity');
 export const changeNcOwnerUpdate = defineUpdate<NcView, [{ to: string; by: string }]>('changeNonconformityOwner');
 export const ncStateQuery = defineQuery<NcView>('nonconformityState');
+
+/** Fire-and-forget from ticketing systems, delivered in order; the workflow drops repeated event ids. */
+export const ticketEventSignal = defineSignal<[TicketEvent]>('ticketEvent');
+export const incidentStateQuery = defineQuery<IncidentView>('incidentState');

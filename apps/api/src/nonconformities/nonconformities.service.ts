@@ -3,11 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Brackets, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, type DataSource } from 'typeorm';
+import { correctiveActionInput, createNonconformity } from '../../../../activities/nonconformities';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { NcEntry, Nonconformity, TaskRecord } from '../../../../libs/db/src';
-import { NC_NUMBER, ncNumber, type CorrectiveActionInput, type FieldError, type NcClassification, type NcSource, type NcView } from '../../../../libs/domain/src';
-import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate, SearchAttr, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { NC_NUMBER, type FieldError, type NcView } from '../../../../libs/domain/src';
+import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate, SearchAttr } from '../../../../libs/temporal/src/definitions';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
@@ -36,49 +37,12 @@ export class NonconformitiesService {
     if (errors.length) throw ProblemException.invalid(errors);
 
     const requestHash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
-    const scopedKey = idempotencyKey ? `${caller.id}:${idempotencyKey}` : null;
-    let created = false;
-    let nc = await this.findExisting(scopedKey, dto.source, dto.sourceRef);
-    if (nc && scopedKey && nc.idempotencyKey === scopedKey && nc.requestHash !== requestHash) {
+    const scopedKey = idempotencyKey ? `${caller.id}:${idempotencyKey}` : undefined;
+    const { nc, created } = await createNonconformity(this.db, { ...dto, ismsManager: ismsManager!, raisedBy: caller.name, idempotencyKey: scopedKey, requestHash });
+    if (!created && scopedKey && nc.idempotencyKey === scopedKey && nc.requestHash !== requestHash) {
       throw new ProblemException(422, 'This Idempotency-Key was already used for a different request', [
         { field: 'Idempotency-Key', message: 'reuse a key only to retry the very same request' },
       ]);
-    }
-    if (!nc) {
-      try {
-        nc = await this.db.transaction(async (tx) => {
-          const id = await this.nextNumber(tx, new Date().getUTCFullYear());
-          const row = tx.getRepository(Nonconformity).create({
-            id,
-            workflowId: workflowIds.nc(id),
-            source: dto.source,
-            sourceRef: dto.sourceRef ?? null,
-            requirement: dto.requirement,
-            description: dto.description,
-            evidence: dto.evidence ?? [],
-            classification: dto.classification,
-            owner: dto.owner,
-            ismsManager: ismsManager!,
-            reviewer: dto.reviewer ?? ismsManager!,
-            status: 'correction',
-            round: 1,
-            planDueAt: planDueAt ? new Date(planDueAt) : null,
-            closeBy: closeBy ? new Date(closeBy) : null,
-            raisedAt: new Date(),
-            raisedBy: caller.name,
-            idempotencyKey: scopedKey,
-            requestHash,
-          });
-          await tx.getRepository(Nonconformity).insert(row);
-          await tx.getRepository(NcEntry).insert({ ncId: id, key: 'raised', kind: 'raised', round: 1, at: row.raisedAt, actor: caller.name, data: { source: dto.source, sourceRef: dto.sourceRef ?? '', classification: dto.classification, owner: dto.owner } });
-          return row;
-        });
-        created = true;
-      } catch (err) {
-        // Raced by the same request: the other one's NC is this one.
-        nc = await this.findExisting(scopedKey, dto.source, dto.sourceRef);
-        if (!nc) throw err;
-      }
     }
     await this.startWorkflow(nc);
     return { nc, created };
@@ -158,23 +122,7 @@ export class NonconformitiesService {
   }
 
   private async startWorkflow(nc: Nonconformity): Promise<void> {
-    const input: CorrectiveActionInput = {
-      ncNumber: nc.id,
-      source: nc.source as NcSource,
-      sourceRef: nc.sourceRef ?? undefined,
-      requirement: nc.requirement,
-      description: nc.description,
-      evidence: nc.evidence,
-      classification: nc.classification as NcClassification,
-      owner: nc.owner,
-      ismsManager: nc.ismsManager,
-      reviewer: nc.reviewer,
-      raisedAt: nc.raisedAt.toISOString(),
-      raisedBy: nc.raisedBy,
-      deadlines: { planDueAt: nc.planDueAt?.toISOString(), closeBy: nc.closeBy?.toISOString() },
-      policy: this.config.nc.policy,
-      taskPolicy: this.config.tasks.policy,
-    };
+    const input = correctiveActionInput(nc, this.config);
     await this.temporal.workflow.start('correctiveAction', {
       taskQueue: this.config.temporal.taskQueue,
       workflowId: nc.workflowId,
@@ -189,19 +137,6 @@ export class NonconformitiesService {
         { key: SearchAttr.status, value: nc.status },
       ],
     });
-  }
-
-  private async findExisting(scopedKey: string | null, source: string, sourceRef?: string): Promise<Nonconformity | null> {
-    const repo = this.db.getRepository(Nonconformity);
-    return (scopedKey ? await repo.findOneBy({ idempotencyKey: scopedKey }) : null) ?? (sourceRef ? await repo.findOneBy({ source, sourceRef }) : null);
-  }
-
-  private async nextNumber(tx: EntityManager, year: number): Promise<string> {
-    const rows: Array<{ last: number }> = await tx.query(
-      `INSERT INTO nc_counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = nc_counters.last + 1 RETURNING last`,
-      [year],
-    );
-    return ncNumber(year, rows[0].last);
   }
 
   private async find(id: string): Promise<Nonconformity> {

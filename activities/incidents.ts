@@ -1,0 +1,101 @@
+import { createHmac } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AppConfig } from '../libs/config/src';
+import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
+import type { CorrectiveActionInput, NcClassification, NcSource } from '../libs/domain/src';
+import { correctiveActionInput, createNonconformity } from './nonconformities';
+
+export interface IncidentActivityDeps {
+  db: DataSource;
+  config: Pick<AppConfig, 'webhooks' | 'nc' | 'tasks'>;
+}
+
+export interface IncidentProgress {
+  incidentId: string;
+  step: string;
+  handling: string;
+  severity?: string;
+  regimes: string[];
+  nextDeadlineAt: string | null;
+  entry?: { key: string; kind: string; actor: string; at: string; data: Record<string, unknown> };
+  closed?: { at: string; by: string };
+}
+
+/** The signature a ticketing system checks: HMAC-SHA256 of the exact body, hex. */
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
+  return {
+    /** Appends the timeline entry (once, by key) and moves the incident row, in one transaction. */
+    async recordIncidentProgress(p: IncidentProgress): Promise<void> {
+      await db.transaction(async (tx) => {
+        if (p.entry) {
+          await tx
+            .createQueryBuilder()
+            .insert()
+            .into(IncidentEntry)
+            .values({ incidentId: p.incidentId, ...p.entry, at: new Date(p.entry.at) } as QueryDeepPartialEntity<IncidentEntry>)
+            .orIgnore()
+            .execute();
+        }
+        await tx.getRepository(Incident).update(
+          { id: p.incidentId },
+          {
+            step: p.step,
+            handling: p.handling,
+            severity: p.severity ?? null,
+            regimes: p.regimes,
+            nextDeadlineAt: p.nextDeadlineAt ? new Date(p.nextDeadlineAt) : null,
+            ...(p.closed ? { closedAt: new Date(p.closed.at), closedBy: p.closed.by } : {}),
+          },
+        );
+      });
+    },
+
+    /**
+     * Posts the incident's state to its ticketing system's webhook, signed. The delivery key in a
+     * header lets the receiver drop the repeat a retry may cause. Unconfigured systems are skipped.
+     */
+    async notifyTicket(req: { system: string; key: string; payload: Record<string, unknown> }): Promise<{ delivered: boolean }> {
+      const hook = config.webhooks[req.system];
+      if (!hook) return { delivered: false };
+      const body = JSON.stringify(req.payload);
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-ismsflow-signature': webhookSignature(hook.secret, body), 'x-ismsflow-delivery': req.key },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`${req.system} webhook answered ${res.status}`);
+      return { delivered: true };
+    },
+
+    async recordDeadLetter(req: { system: string; key: string; payload: Record<string, unknown>; error: string }): Promise<void> {
+      await db
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookDeadLetter)
+        .values({ ...req, failedAt: new Date() } as QueryDeepPartialEntity<WebhookDeadLetter>)
+        .orIgnore()
+        .execute();
+    },
+
+    /** A nonconformity for a control that failed in an incident; `start` is set when it is new. */
+    async raiseNonconformity(req: {
+      source: NcSource;
+      sourceRef: string;
+      requirement: string;
+      description: string;
+      classification: NcClassification;
+      owner: string;
+      raisedBy: string;
+    }): Promise<{ ncNumber: string; start?: CorrectiveActionInput }> {
+      const ismsManager = config.nc.ismsManager ?? req.owner;
+      const { nc, created } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
+      return { ncNumber: nc.id, start: created ? correctiveActionInput(nc, config) : undefined };
+    },
+  };
+}

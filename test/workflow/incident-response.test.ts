@@ -1,0 +1,204 @@
+import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DAY_MS, HOUR_MS, addMonth, type FormData, type TicketEvent } from '../../libs/domain/src';
+import { completeTaskUpdate, incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/temporal/src/definitions';
+import { incidentResponse } from '../../workflows';
+import { recordingActivities } from '../support/fake-activities';
+import { assessment, incidentInput } from '../support/incident-input';
+import { ncInput } from '../support/nc-input';
+import { backgroundWorker, createTimeSkippingEnv } from '../support/temporal-env';
+
+const triaged = { isIncident: true, category: 'data leak', severity: 'high' as const, personalData: true };
+
+describe('incidentResponse on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  let stop: () => Promise<void>;
+  const fake = recordingActivities(() => env.currentTimeMs());
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    ({ stop } = await backgroundWorker(env, { taskQueue: 'inc', workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! }, activities: fake.activities }));
+  });
+  afterAll(() => stop?.());
+
+  let seq = 0;
+  async function report(overrides: Parameters<typeof incidentInput>[2] = {}) {
+    const ticket = `SEC-${++seq}`;
+    const t0 = await env.currentTimeMs();
+    const input = incidentInput(ticket, t0, { triage: triaged, ...overrides });
+    const handle = await env.client.workflow.start(incidentResponse, { args: [input], taskQueue: 'inc', workflowId: `incident:${input.incidentId}` });
+    const slug = input.incidentId.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const at = async (hours: number) => env.sleep(t0 + hours * HOUR_MS - (await env.currentTimeMs()));
+    const event = (eventId: string, type: TicketEvent['type'], extra: Partial<TicketEvent> = {}) =>
+      handle.signal(ticketEventSignal, { eventId, type, at: new Date().toISOString(), ...extra });
+    return { handle, input, slug, t0, at, event, id: input.incidentId };
+  }
+
+  async function taskStarted(taskId: string) {
+    for (let i = 0; i < 300; i++) {
+      try {
+        return await env.client.workflow.getHandle(`task:${taskId}`).describe();
+      } catch {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+    throw new Error(`task ${taskId} never started`);
+  }
+  async function complete(taskId: string, data: FormData, by = 'someone@example.com') {
+    await taskStarted(taskId);
+    const update = env.client.workflow.getHandle(`task:${taskId}`).startUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: by, via: 'api', data }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    await env.sleep(1000); // see human-task.timers.test.ts
+    await update;
+  }
+  async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+    for (let i = 0; i < 300; i++) {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`never: ${what}`);
+  }
+  /** The input a task was opened with, once its first activity ran. */
+  const opened = (taskId: string) => until(`task ${taskId} opened`, () => fake.callsOf('openTask').find((c) => c.args.taskId === taskId)?.args);
+  const entries = (id: string) => fake.callsOf('recordIncidentProgress').filter((c) => c.args.incidentId === id && c.args.entry).map((c) => c.args.entry);
+  const kinds = (id: string) => entries(id).map((e) => e.kind as string);
+  const report_ = (extra: Record<string, string> = {}) => ({ reference: 'CASE-1', evidence: ['https://portal.example.com/receipt'], ...extra }) as unknown as FormData;
+
+  async function resolveAndClose(h: Awaited<ReturnType<typeof report>>, round = 1) {
+    await h.event(`resolve-${round}`, 'resolved');
+    await complete(`${h.slug}review${round}`, { method: '5 Whys', rootCause: 'Bucket policy not reviewed', lessons: 'Review storage policies monthly', controlFailed: 'no' });
+    await complete(`${h.slug}close${round}`, { decision: 'approve' }, 'ciso@example.com');
+    return h.handle.result();
+  }
+
+  it('a personal-data breach: the authority notified in time, the data subjects late, both recorded', async () => {
+    const h = await report();
+    await complete(`${h.slug}assess`, assessment(true, false, false, { gdprHighRisk: 'yes' }), 'ciso@example.com');
+    const view = await until('clocks running', async () => {
+      const v = await h.handle.query(incidentStateQuery);
+      return v.deadlines.length === 2 ? v : undefined;
+    });
+    expect(view.deadlines.map((d) => [d.report, d.dueAt])).toEqual([
+      ['gdpr-authority', new Date(h.t0 + 72 * HOUR_MS).toISOString()],
+      ['gdpr-subjects', new Date(h.t0 + 72 * HOUR_MS).toISOString()],
+    ]);
+    expect((await h.handle.describe()).typedSearchAttributes.get(SearchAttr.dueAt)?.getTime()).toBe(h.t0 + 72 * HOUR_MS);
+    await h.at(40);
+    await complete(`${h.slug}gdprauthorit1`, report_(), 'dpo@example.com');
+    await h.at(80);
+    expect(kinds(h.id)).toContain('deadlineMissed');
+    expect(entries(h.id).find((e) => e.kind === 'deadlineMissed').data.report).toBe('gdpr-subjects');
+    // Submitted late, with the reason the form insists on (the check itself: test/unit/forms.test.ts).
+    await complete(`${h.slug}gdprsubjects1`, report_({ lateReason: 'Contact details had to be rebuilt from backups' }), 'dpo@example.com');
+    const states = await until('both submitted', async () => {
+      const v = await h.handle.query(incidentStateQuery);
+      return v.deadlines.every((d) => d.submittedAt) ? v.deadlines.map((d) => [d.report, d.state]) : undefined;
+    });
+    expect(states).toEqual([
+      ['gdpr-authority', 'submitted'],
+      ['gdpr-subjects', 'submitted late'],
+    ]);
+    expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['gdpr'] });
+    expect(await opened(`${h.slug}gdprauthorit1`)).toMatchObject({ assignee: 'dpo@example.com', escalateTo: 'isms@example.com' });
+  });
+
+  it('a significant NIS2 incident goes through early warning, notification and final report; closure waits for the last', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, true, false), 'ciso@example.com');
+    await h.at(10);
+    await complete(`${h.slug}nisearlywarn1`, report_(), 'ciso@example.com');
+    await h.at(50);
+    await complete(`${h.slug}nisnotificat1`, report_(), 'ciso@example.com');
+    const notifiedAt = await until('notification recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'nis2-notification')?.at as string | undefined);
+    await h.event('res', 'resolved');
+    await complete(`${h.slug}review1`, { method: '5 Whys', rootCause: 'x', lessons: 'y', controlFailed: 'no' });
+    // The final report is due a month after the notification; closure is not offered before it is in.
+    const final = await taskStarted(`${h.slug}nisfinal1`);
+    expect(final).toBeDefined();
+    expect((await h.handle.query(incidentStateQuery)).step).toBe('review');
+    const finalDue = (await opened(`${h.slug}nisfinal1`)).dueAt;
+    expect(finalDue).toBe(addMonth(notifiedAt));
+    await env.sleep(20 * DAY_MS);
+    await complete(`${h.slug}nisfinal1`, report_(), 'ciso@example.com');
+    await complete(`${h.slug}close1`, { decision: 'approve' }, 'ciso@example.com');
+    expect(await h.handle.result()).toMatchObject({ step: 'closed', regimes: ['nis2'] });
+    expect(entries(h.id).filter((e) => e.kind === 'reportSubmitted').map((e) => e.data.report)).toEqual(['nis2-early-warning', 'nis2-notification', 'nis2-final']);
+    expect(kinds(h.id)).not.toContain('deadlineMissed');
+  });
+
+  it('a DORA major incident classified late: the initial report is already overdue, then the chain runs from each submission', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await h.at(30);
+    await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
+    await until('initial missed', () => entries(h.id).some((e) => e.kind === 'deadlineMissed' && e.data.report === 'dora-initial'));
+    await complete(`${h.slug}dorainitial1`, report_({ lateReason: 'Classified as major only at 30 h' }), 'ciso@example.com');
+    const initialAt = await until('initial recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-initial')?.at as string | undefined);
+    await taskStarted(`${h.slug}doraintermed1`);
+    expect((await opened(`${h.slug}doraintermed1`)).dueAt).toBe(new Date(Date.parse(initialAt) + 72 * HOUR_MS).toISOString());
+    await h.at(60);
+    await complete(`${h.slug}doraintermed1`, report_(), 'ciso@example.com');
+    const intermediateAt = await until('intermediate recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-intermediate')?.at as string | undefined);
+    await taskStarted(`${h.slug}dorafinal1`);
+    expect((await opened(`${h.slug}dorafinal1`)).dueAt).toBe(addMonth(intermediateAt));
+    await complete(`${h.slug}dorafinal1`, report_(), 'ciso@example.com');
+    expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['dora'] });
+  });
+
+  it('repeated webhooks deliver an event once; the ticket is told of every step', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+    for (let i = 0; i < 3; i++) await h.event('evt-contained', 'contained', { by: 'sd-agent' });
+    await h.event('evt-sev', 'severity', { severity: 'critical' });
+    await until('events recorded', () => kinds(h.id).includes('ticket:severity'));
+    expect(kinds(h.id).filter((k) => k === 'ticket:contained')).toHaveLength(1);
+    expect(await h.handle.query(incidentStateQuery)).toMatchObject({ handling: 'contained', severity: 'critical' });
+    await resolveAndClose(h);
+    const told = fake.callsOf('notifyTicket').filter((c) => c.args.payload.incidentId === h.id).map((c) => c.args.payload.event);
+    expect(told).toEqual(expect.arrayContaining(['step', 'closed']));
+    expect(new Set(fake.callsOf('notifyTicket').filter((c) => c.args.payload.incidentId === h.id).map((c) => c.args.key)).size).toBe(told.length);
+  });
+
+  it('a reopened ticket cancels the review under way; the next resolution starts a new one', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+    await h.event('r1', 'resolved');
+    await until('review mailed', () => fake.callsOf('sendTaskMail').some((c) => c.args.taskId === `${h.slug}review1`));
+    await h.event('o1', 'reopened');
+    await until('review cancelled', () => fake.callsOf('cancelTask').some((c) => c.args.taskId === `${h.slug}review1`));
+    expect((await h.handle.query(incidentStateQuery)).step).toBe('handling');
+    expect(await resolveAndClose(h, 2)).toMatchObject({ step: 'closed' });
+  });
+
+  it('a failed control raises a nonconformity and starts its corrective action, linked to the incident', async () => {
+    const t = await env.currentTimeMs();
+    fake.answers.raiseNonconformity = (req: { sourceRef: string }) => ({
+      ncNumber: 'NC-2026-0777',
+      start: ncInput('NC-2026-0777', t, { source: 'incident', sourceRef: req.sourceRef }),
+    });
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+    await h.event('r', 'resolved');
+    await complete(`${h.slug}review1`, { method: 'timeline analysis', rootCause: 'EDR was not deployed on the new servers', lessons: 'Gate server builds on EDR', controlFailed: 'yes', failedControl: 'A.8.7 Protection against malware' });
+    const nc = await until('NC workflow started', async () => {
+      try {
+        return await env.client.workflow.getHandle('nc:NC-2026-0777').describe();
+      } catch {
+        return undefined;
+      }
+    });
+    expect(nc.status.name).toBe('RUNNING');
+    expect(fake.callsOf('raiseNonconformity').at(-1)?.args).toMatchObject({ source: 'incident', sourceRef: h.id, requirement: 'A.8.7 Protection against malware' });
+    await complete(`${h.slug}close1`, { decision: 'approve' }, 'ciso@example.com');
+    expect(await h.handle.result()).toMatchObject({ step: 'closed', ncNumber: 'NC-2026-0777' });
+    // The corrective action outlives the incident.
+    expect((await env.client.workflow.getHandle('nc:NC-2026-0777').describe()).status.name).toBe('RUNNING');
+    await env.client.workflow.getHandle('nc:NC-2026-0777').cancel();
+  });
+
+  it('an event, not an incident, is closed after triage with nothing owed', async () => {
+    const h = await report({ triage: undefined });
+    await complete(`${h.slug}triage`, { isIncident: 'event', category: 'false positive', severity: 'low', personalData: 'no' }, 'handler@example.com');
+    expect(await h.handle.result()).toMatchObject({ step: 'notAnIncident', regimes: [] });
+  });
+});
+
+export type { WorkflowHandle };
