@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     TASK_LINK_SECRET: process.env.TASK_LINK_SECRET ?? localSecret('task-link-secret'),
     // Every mail lands in the local mailbox, so a made-up ISMS manager is fine for trying things out.
     ISMS_MANAGER_EMAIL: process.env.ISMS_MANAGER_EMAIL ?? 'isms-manager@example.com',
+    INCIDENT_HANDLER_EMAIL: process.env.INCIDENT_HANDLER_EMAIL ?? 'incident-handler@example.com',
+    DPO_EMAIL: process.env.DPO_EMAIL ?? 'dpo@example.com',
+    CISO_EMAIL: process.env.CISO_EMAIL ?? 'ciso@example.com',
   };
 
   const ports = DEV_PORTS;

@@ -2,6 +2,7 @@
  * Records the workflow histories the replay test replays: `npm run histories:record`.
  * Run it when a workflow gains a new path worth guarding, never to make a failing replay pass:
  * a replay failure means running workflows would break, which is what `patched()` is for.
+ * It rewrites every file: commit only the new ones, and keep the old histories as they were.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,9 +10,10 @@ import { WorkflowNotFoundError, WorkflowUpdateStage, type WorkflowHandle } from 
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DAY_MS, DEFAULT_CORRECTIVE_ACTION_POLICY, HOUR_MS, type FormData } from '../../libs/domain/src';
-import { correctiveAction } from '../../workflows';
+import { correctiveAction, incidentResponse } from '../../workflows';
+import { assessment, incidentInput } from '../support/incident-input';
 import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
-import { completeTaskUpdate, reassignTaskUpdate } from '../../libs/temporal/src/definitions';
+import { completeTaskUpdate, reassignTaskUpdate, ticketEventSignal } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
 import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env';
@@ -57,14 +59,14 @@ async function main(): Promise<void> {
 
   });
   await env.teardown();
-  await recordCorrectiveAction(save);
+  await recordOnDevServer(save);
 }
 
 /**
  * A nonconformity whose first plan is rejected, then closed in round 2. On the dev server with no
  * effectiveness wait: Updates there are answered at once, which the time-skipping server's are not.
  */
-async function recordCorrectiveAction(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
+async function recordOnDevServer(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
   const env = await createDevServerEnv();
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -103,6 +105,18 @@ async function recordCorrectiveAction(save: (name: string, handle: WorkflowHandl
     await complete('nc20260042close1', { decision: 'approve' });
     await nc.result();
     await save('corrective-action-rejected-then-closed', nc);
+
+    // A personal-data breach: GDPR report submitted, a duplicate ticket event, resolved, reviewed, closed.
+    const triage = { isIncident: true, category: 'data leak', severity: 'high' as const, personalData: true };
+    const incident = await env.client.workflow.start(incidentResponse, { args: [incidentInput('REC-1', t0, { triage })], taskQueue: 'record', workflowId: 'incident:jira:REC-1' });
+    await complete('jirarec1assess', assessment(true, false, false));
+    await complete('jirarec1gdprauthorit1', { reference: 'DPA-1', evidence: ['https://dpa.example.com/receipt'] });
+    for (const eventId of ['c1', 'c1']) await incident.signal(ticketEventSignal, { eventId, type: 'contained', at: new Date().toISOString() });
+    await incident.signal(ticketEventSignal, { eventId: 'r1', type: 'resolved', at: new Date().toISOString() });
+    await complete('jirarec1review1', { method: '5 Whys', rootCause: 'Public bucket policy', lessons: 'Block public buckets', controlFailed: 'no' });
+    await complete('jirarec1close1', { decision: 'approve' });
+    await incident.result();
+    await save('incident-gdpr-breach-closed', incident);
   });
   await env.teardown();
 }

@@ -11,6 +11,8 @@ export interface AppConfig {
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
+  /** Who handles incidents, protects data and owns security, unless an incident names them. */
+  incidents: { handler?: string; dpo?: string; ciso?: string };
   /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
   webhooks: Record<string, { url: string; secret: string }>;
 }
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
     },
     webhooks: webhooks(read(env, 'TICKET_WEBHOOKS')),
+    incidents: { handler: read(env, 'INCIDENT_HANDLER_EMAIL'), dpo: read(env, 'DPO_EMAIL'), ciso: read(env, 'CISO_EMAIL') },
     nc: {
       ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),
       policy: Object.fromEntries(Object.keys(nc).map((k) => [k, days(k as keyof CorrectiveActionPolicy)])) as unknown as CorrectiveActionPolicy,

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { INCIDENT_SEVERITIES, TICKET_EVENT_TYPES, type IncidentSeverity, type TicketEventType } from '../../../../../libs/domain/src';
+import { email, trim, URL_OPTIONS } from '../../common/validation';
+
+// As in every DTO here: the most basic rule (type, presence) stands last on a line.
+
+export class TriageDto {
+  @ApiProperty() @IsBoolean() isIncident!: boolean;
+  @ApiProperty({ example: 'data leak' }) @Transform(trim) @MaxLength(100) @IsNotEmpty() @IsString() category!: string;
+  @ApiProperty({ enum: INCIDENT_SEVERITIES }) @IsIn(INCIDENT_SEVERITIES, { message: `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}` }) severity!: IncidentSeverity;
+  @ApiProperty() @IsBoolean() personalData!: boolean;
+}
+
+export class ReportIncidentDto {
+  @ApiProperty({ example: 'jira', description: 'The ticketing system; with ticketId it identifies the incident' })
+  @Transform(trim) @Matches(/^[a-z0-9-]{1,30}$/, { message: 'system must be 1 to 30 lowercase letters, digits or dashes' }) @IsString()
+  system!: string;
+
+  @ApiProperty({ example: 'SEC-42' })
+  @Transform(trim) @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'ticketId must be 1 to 64 letters, digits, dots, dashes or underscores' }) @IsString()
+  ticketId!: string;
+
+  @ApiProperty({ example: 'Customer export exposed in a public bucket' })
+  @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString()
+  title!: string;
+
+  @ApiProperty() @Transform(trim) @MaxLength(20000) @IsNotEmpty() @IsString() description!: string;
+
+  @ApiProperty({ example: '2026-11-24T08:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'detectedAt must be an ISO 8601 date-time' })
+  detectedAt!: string;
+
+  @ApiPropertyOptional({ description: 'When the organisation became aware (regulatory clocks count from it); default: now' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'awareAt must be an ISO 8601 date-time' })
+  awareAt?: string;
+
+  @ApiProperty({ example: 'soc@example.com' }) @Transform(trim) @MaxLength(254) @IsNotEmpty() @IsString() reportedBy!: string;
+
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() affectedAssets?: string[];
+
+  @ApiPropertyOptional({ type: TriageDto, description: 'Triage already done in the ticket: skips the triage task' })
+  @IsOptional() @ValidateNested() @Type(() => TriageDto)
+  triage?: TriageDto;
+
+  @ApiPropertyOptional({ description: 'Incident handler (default INCIDENT_HANDLER_EMAIL)' })
+  @IsOptional() @Transform(email) @IsEmail({}, { message: 'handler must be an email address' }) handler?: string;
+  @ApiPropertyOptional({ description: 'Data protection officer (default DPO_EMAIL)' })
+  @IsOptional() @Transform(email) @IsEmail({}, { message: 'dpo must be an email address' }) dpo?: string;
+  @ApiPropertyOptional({ description: 'CISO (default CISO_EMAIL)' })
+  @IsOptional() @Transform(email) @IsEmail({}, { message: 'ciso must be an email address' }) ciso?: string;
+}
+
+export class TicketEventDto {
+  @ApiProperty({ example: 'SEC-42:10031', description: 'The same id twice is one event' })
+  @Transform(trim) @MaxLength(200) @IsNotEmpty() @IsString()
+  eventId!: string;
+
+  @ApiProperty({ enum: TICKET_EVENT_TYPES })
+  @IsIn(TICKET_EVENT_TYPES, { message: `type must be one of: ${TICKET_EVENT_TYPES.join(', ')}` })
+  type!: TicketEventType;
+
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date-time' }) at?: string;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(254) @IsString() by?: string;
+  @ApiPropertyOptional({ enum: INCIDENT_SEVERITIES }) @IsOptional() @IsIn(INCIDENT_SEVERITIES, { message: `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}` }) severity?: IncidentSeverity;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' }) @ArrayMaxSize(20) @IsArray() evidence?: string[];
+  @ApiPropertyOptional() @IsOptional() @MaxLength(10000) @IsString() comment?: string;
+}
+
+export class ListIncidentsQuery {
+  @ApiPropertyOptional() @IsOptional() @MaxLength(40) @IsString() step?: string;
+  @ApiPropertyOptional({ enum: INCIDENT_SEVERITIES }) @IsOptional() @IsIn(INCIDENT_SEVERITIES, { message: `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}` }) severity?: IncidentSeverity;
+  @ApiPropertyOptional({ enum: ['gdpr', 'nis2', 'dora'] }) @IsOptional() @IsIn(['gdpr', 'nis2', 'dora'], { message: 'regime must be one of: gdpr, nis2, dora' }) regime?: string;
+  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @Max(200) @Min(1) @IsInt() limit: number = 50;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @Min(0) @IsInt() offset: number = 0;
+}
