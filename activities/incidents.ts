@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
@@ -69,8 +70,11 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
         body,
         signal: AbortSignal.timeout(10_000),
       });
-      if (!res.ok) throw new Error(`${req.system} webhook answered ${res.status}`);
-      return { delivered: true };
+      if (res.ok) return { delivered: true };
+      const message = `${req.system} webhook answered ${res.status}`;
+      // A client error will not mend itself by retrying: straight to the dead letters.
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw ApplicationFailure.nonRetryable(message, 'WebhookRejected');
+      throw new Error(message);
     },
 
     async recordDeadLetter(req: { system: string; key: string; payload: Record<string, unknown>; error: string }): Promise<void> {

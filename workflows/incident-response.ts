@@ -14,6 +14,7 @@ import type { IncidentProgress } from '../activities/incidents';
 import {
   HOUR_MS,
   incidentForms,
+  NOTE_EVENTS,
   nextDeadline,
   regulatoryDeadlines,
   REPORT_OWNER,
@@ -58,6 +59,8 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   let ncNumber: string | undefined;
   let finished = false;
   let openReports = 0;
+  let assessing = 0;
+  let assessments = 1;
   const tells: Promise<void>[] = [];
   const facts: RegulatoryFacts = { awareAt: input.awareAt, submitted: {} };
   let factsVersion = 0;
@@ -86,6 +89,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       { key: SearchAttr.status, value: step },
       { key: SearchAttr.owner, value: input.handler },
       ...(severity ? [{ key: SearchAttr.severity, value: severity }] : []),
+      { key: SearchAttr.regimes, value: regimes() },
       ...(next?.dueAt ? [{ key: SearchAttr.dueAt, value: new Date(next.dueAt) }] : []),
     ]);
     const regs = regimes();
@@ -163,20 +167,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     step = 'assessment';
     await progress();
     tell('assessment', 'step');
-    const assessment = await task('assess', {
-      title: 'regulatory assessment (GDPR, NIS2, DORA)',
-      instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${input.awareAt}).`,
-      assignee: input.ciso,
-      dueAt: new Date(Date.parse(input.awareAt) + 12 * HOUR_MS).toISOString(),
-      form: incidentForms.assessment(),
-      reminders: [6, 2],
-    });
-    const yes = (f: string) => answer(assessment, f) === 'yes';
-    facts.gdpr = { applies: yes('gdpr'), highRiskToPeople: yes('gdprHighRisk') };
-    facts.nis2 = { applies: yes('nis2'), trustServiceProvider: yes('nis2TrustService') };
-    facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? assessment.completedAt : undefined };
-    factsVersion++;
-    await entry('assessment', 'regulatoryAssessment', assessment.completedBy ?? input.ciso, assessment.completedAt ?? now(), { ...assessment.data });
+    await assess(1);
 
     step = 'handling';
     await progress();
@@ -203,8 +194,8 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       await entry(`review-${round}`, 'review', review.completedBy ?? input.handler, review.completedAt ?? now(), { ...review.data });
       if (answer(review, 'controlFailed') === 'yes' && !ncNumber) await raiseNonconformity(review);
 
-      // Closure waits for every report still owed to a regulator.
-      await condition(() => openReports === 0);
+      // Closure waits for every report still owed to a regulator, and any reassessment under way.
+      await condition(() => openReports === 0 && assessing === 0);
       step = 'closureApproval';
       await progress();
       const closure = await untilReopened(() =>
@@ -230,6 +221,32 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       }
       step = 'handling';
       handling = 'resolved';
+    }
+  }
+
+  /**
+   * The regulatory assessment; again when the ticket says the incident was reclassified. Every
+   * clock is re-planned from the new facts; DORA keeps the time it was first classified as major.
+   */
+  async function assess(round: number, why?: string): Promise<void> {
+    assessing++;
+    try {
+      const r = await task(round === 1 ? 'assess' : `assess${round}`, {
+        title: `regulatory assessment (GDPR, NIS2, DORA)${round > 1 ? `, again (${round})` : ''}`,
+        instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${input.awareAt}).${why ? `\n\nReassess because: ${why}` : ''}`,
+        assignee: input.ciso,
+        dueAt: new Date(Math.max(Date.parse(input.awareAt) + 12 * HOUR_MS, Date.now() + 4 * HOUR_MS)).toISOString(),
+        form: incidentForms.assessment(),
+        reminders: [6, 2],
+      });
+      const yes = (f: string) => answer(r, f) === 'yes';
+      facts.gdpr = { applies: yes('gdpr'), highRiskToPeople: yes('gdprHighRisk') };
+      facts.nis2 = { applies: yes('nis2'), trustServiceProvider: yes('nis2TrustService') };
+      facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? (facts.dora?.classifiedMajorAt ?? r.completedAt) : undefined };
+      factsVersion++;
+      await entry(round === 1 ? 'assessment' : `assessment-${round}`, 'regulatoryAssessment', r.completedBy ?? input.ciso, r.completedAt ?? now(), { ...r.data });
+    } finally {
+      assessing--;
     }
   }
 
@@ -283,8 +300,10 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       const e = queue.shift();
       if (!e) return;
       if (e.type === 'severity' && e.severity) severity = e.severity;
-      else if (e.type === 'reopened') handling = 'reopened';
-      else if (!['evidence', 'comment'].includes(e.type)) handling = e.type;
+      if (e.type === 'reclassified' && step !== 'triage' && step !== 'assessment') {
+        void assess(++assessments, e.comment ?? `reclassified in the ticket${e.severity ? ` as ${e.severity}` : ''}`);
+      }
+      if (!NOTE_EVENTS.includes(e.type)) handling = e.type;
       if (e.type === 'resolved') facts.resolvedAt = e.at;
       if (e.type === 'reopened') facts.resolvedAt = undefined;
       factsVersion++;

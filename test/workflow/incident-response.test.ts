@@ -1,4 +1,5 @@
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, HOUR_MS, addMonth, type FormData, type TicketEvent } from '../../libs/domain/src';
 import { completeTaskUpdate, incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/temporal/src/definitions';
@@ -14,11 +15,12 @@ describe('incidentResponse on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let stop: () => Promise<void>;
   const fake = recordingActivities(() => env.currentTimeMs());
-  beforeAll(async () => {
+  // A fresh server per test: a long-lived time-skipping server has been seen to drop Updates.
+  beforeEach(async () => {
     env = await createTimeSkippingEnv();
     ({ stop } = await backgroundWorker(env, { taskQueue: 'inc', workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! }, activities: fake.activities }));
   });
-  afterAll(() => stop?.());
+  afterEach(() => stop?.());
 
   let seq = 0;
   async function report(overrides: Parameters<typeof incidentInput>[2] = {}) {
@@ -164,7 +166,7 @@ describe('incidentResponse on the time-skipping server', () => {
     await until('review mailed', () => fake.callsOf('sendTaskMail').some((c) => c.args.taskId === `${h.slug}review1`));
     await h.event('o1', 'reopened');
     await until('review cancelled', () => fake.callsOf('cancelTask').some((c) => c.args.taskId === `${h.slug}review1`));
-    expect((await h.handle.query(incidentStateQuery)).step).toBe('handling');
+    await until('back to handling', async () => ((await h.handle.query(incidentStateQuery)).step === 'handling' ? true : undefined));
     expect(await resolveAndClose(h, 2)).toMatchObject({ step: 'closed' });
   });
 
@@ -192,6 +194,41 @@ describe('incidentResponse on the time-skipping server', () => {
     // The corrective action outlives the incident.
     expect((await env.client.workflow.getHandle('nc:NC-2026-0777').describe()).status.name).toBe('RUNNING');
     await env.client.workflow.getHandle('nc:NC-2026-0777').cancel();
+  });
+
+  it('reclassified in the ticket: a new assessment makes it a DORA major incident and its clock starts', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+    await h.at(5);
+    await h.event('rc1', 'reclassified', { comment: 'Payments platform down for 3 h: critical service affected' });
+    const reassessment = await opened(`${h.slug}assess2`);
+    expect(reassessment.instructions).toContain('Reassess because: Payments platform down for 3 h');
+    await complete(`${h.slug}assess2`, assessment(false, false, true), 'ciso@example.com');
+    const initial = await opened(`${h.slug}dorainitial1`);
+    const classifiedAt = Date.parse(entries(h.id).find((e) => e.key === 'assessment-2').at);
+    expect(Date.parse(initial.dueAt)).toBe(Math.min(classifiedAt + 4 * HOUR_MS, h.t0 + 24 * HOUR_MS));
+    expect((await h.handle.describe()).typedSearchAttributes.get(SearchAttr.regimes)).toEqual(['dora']);
+    await complete(`${h.slug}dorainitial1`, report_(), 'ciso@example.com');
+    await complete(`${h.slug}doraintermed1`, report_(), 'ciso@example.com');
+    await complete(`${h.slug}dorafinal1`, report_(), 'ciso@example.com');
+    expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['dora'] });
+  });
+
+  it('a ticketing system that stays down gets a dead letter, and the incident goes on', async () => {
+    fake.answers.notifyTicket = () => {
+      throw ApplicationFailure.nonRetryable('jira webhook answered 410', 'WebhookRejected');
+    };
+    try {
+      const h = await report({ triage: { ...triaged, personalData: false } });
+      await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+      await until('dead letters', () => (fake.callsOf('recordDeadLetter').some((c) => c.args.key === `${h.id}:assessment`) ? true : undefined));
+      const letter = fake.callsOf('recordDeadLetter').find((c) => c.args.key === `${h.id}:assessment`)!.args;
+      expect(letter).toMatchObject({ system: 'jira', error: 'jira webhook answered 410', payload: { incidentId: h.id, step: 'assessment' } });
+      expect(fake.callsOf('notifyTicket').filter((c) => c.args.key === `${h.id}:assessment`)).toHaveLength(1);
+      expect(await resolveAndClose(h)).toMatchObject({ step: 'closed' });
+    } finally {
+      delete fake.answers.notifyTicket;
+    }
   });
 
   it('an event, not an incident, is closed after triage with nothing owed', async () => {

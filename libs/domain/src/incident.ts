@@ -11,7 +11,10 @@ export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as cons
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 
 /** What ticketing systems tell ismsflow about an incident's handling. */
-export const TICKET_EVENT_TYPES = ['triaged', 'contained', 'eradicated', 'recovered', 'resolved', 'reopened', 'severity', 'evidence', 'comment'] as const;
+export const TICKET_EVENT_TYPES = ['triaged', 'contained', 'eradicated', 'recovered', 'resolved', 'reopened', 'severity', 'reclassified', 'evidence', 'comment'] as const;
+
+/** Events that say something about the incident without moving its handling on. */
+export const NOTE_EVENTS: readonly TicketEventType[] = ['severity', 'reclassified', 'evidence', 'comment'];
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
 export interface TicketEvent {

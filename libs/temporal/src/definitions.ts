@@ -17,6 +17,8 @@ export const SearchAttr = {
   dueAt: defineSearchAttributeKey('IsmsDueAt', SearchAttributeType.DATETIME),
   ref: defineSearchAttributeKey('IsmsRef', SearchAttributeType.KEYWORD),
   severity: defineSearchAttributeKey('IsmsSeverity', SearchAttributeType.KEYWORD),
+  /** The reporting regimes an incident falls under: gdpr, nis2, dora. */
+  regimes: defineSearchAttributeKey('IsmsRegimes', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SearchAttr);
