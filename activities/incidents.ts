@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
-import type { CorrectiveActionInput, NcClassification, NcSource } from '../libs/domain/src';
+import type { CorrectiveActionInput, NcClassification, NcSource, RegulatoryDeadline } from '../libs/domain/src';
 import { correctiveActionInput, createNonconformity } from './nonconformities';
 
 export interface IncidentActivityDeps {
@@ -19,6 +19,7 @@ export interface IncidentProgress {
   severity?: string;
   regimes: string[];
   nextDeadlineAt: string | null;
+  deadlines: RegulatoryDeadline[];
   entry?: { key: string; kind: string; actor: string; at: string; data: Record<string, unknown> };
   closed?: { at: string; by: string };
 }
@@ -50,6 +51,7 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
             severity: p.severity ?? null,
             regimes: p.regimes,
             nextDeadlineAt: p.nextDeadlineAt ? new Date(p.nextDeadlineAt) : null,
+            deadlines: p.deadlines,
             ...(p.closed ? { closedAt: new Date(p.closed.at), closedBy: p.closed.by } : {}),
           },
         );

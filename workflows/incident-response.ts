@@ -101,7 +101,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   };
   const progress = async (extra: Partial<IncidentProgress> = {}) => {
     publish();
-    await acts.recordIncidentProgress({ incidentId: id, step, handling, severity, regimes: regimes(), nextDeadlineAt: nextDeadline(deadlines())?.dueAt ?? null, ...extra });
+    await acts.recordIncidentProgress({ incidentId: id, step, handling, severity, regimes: regimes(), nextDeadlineAt: nextDeadline(deadlines())?.dueAt ?? null, deadlines: deadlines(), ...extra });
   };
   /**
    * Tells the ticket, without holding up the process: a ticketing system that stays down gets a

@@ -143,6 +143,36 @@ describe('incidents from ticketing systems, through the real system', () => {
     expect(listed.items.map((i: { id: string }) => i.id)).toContain(id);
   });
 
+  it('a personal-data breach shows its GDPR deadline, and the DPO records the submission from the mail', async () => {
+    const awareAt = new Date(Date.now() - 3_600_000).toISOString();
+    const body = { system: 'zendesk', ticketId: `GDPR-${pid}`, title: 'HR spreadsheet mailed to a wrong address', description: 'Salaries of 40 staff.', detectedAt: awareAt, awareAt, reportedBy: 'hr@example.com', triage: { isIncident: true, category: 'misdelivery', severity: 'medium', personalData: true } };
+    expect((await sys.api('/incidents', { method: 'POST', json: body })).status).toBe(201);
+    const id = `zendesk:GDPR-${pid}`;
+    await doTask(ciso, new RegExp(`GDPR-${pid}: regulatory assessment`), {
+      'data.gdpr': 'yes',
+      'data.gdprRationale': 'Salary data of identifiable staff left our control',
+      'data.gdprHighRisk': 'no',
+      'data.nis2': 'no',
+      'data.nis2Rationale': 'Not an essential or important entity',
+      'data.dora': 'no',
+      'data.doraRationale': 'Not a financial entity',
+    });
+    const due = new Date(Date.parse(awareAt) + 72 * 3_600_000).toISOString();
+    const open = await until('GDPR clock shown', async () => {
+      const r = await json(sys.api(`/incidents/${id}`));
+      return r.deadlines.length ? r : undefined;
+    });
+    expect(open).toMatchObject({ regimes: ['gdpr'], nextDeadlineAt: due, deadlines: [{ report: 'gdpr-authority', dueAt: due, state: 'open' }] });
+    expect(open.live.deadlines).toEqual(open.deadlines);
+    await doTask(dpo, new RegExp(`GDPR-${pid}: submit the GDPR breach notification`), { 'data.reference': 'DPA-2026-118', 'data.evidence': 'https://dpa.example.com/case/118' });
+    const done = await until('submission recorded', async () => {
+      const r = await json(sys.api(`/incidents/${id}`));
+      return r.deadlines[0]?.state === 'submitted' ? r : undefined;
+    });
+    expect(done.timeline.find((e: { kind: string }) => e.kind === 'reportSubmitted')).toMatchObject({ actor: dpo, data: { report: 'gdpr-authority', reference: 'DPA-2026-118' } });
+    expect(done.nextDeadlineAt).toBeNull();
+  });
+
   it('refuses bad input with the field named', async () => {
     const problem = async (res: Response, status: number, fields: string[]) => {
       expect(res.status).toBe(status);

@@ -11,11 +11,12 @@ describe('correctiveAction on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let stop: () => Promise<void>;
   const fake = recordingActivities(() => env.currentTimeMs());
-  beforeAll(async () => {
+  // A fresh server per test: a long-lived time-skipping server has been seen to drop Updates.
+  beforeEach(async () => {
     env = await createTimeSkippingEnv();
     ({ stop } = await backgroundWorker(env, { taskQueue: 'nc', workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! }, activities: fake.activities }));
   });
-  afterAll(() => stop?.());
+  afterEach(() => stop?.());
 
   let seq = 0;
   async function raise(overrides: Parameters<typeof ncInput>[2] = {}) {
@@ -195,6 +196,7 @@ describe('correctiveAction on the time-skipping server', () => {
     const { handle, number, slug, day } = await raise();
     await complete(`${slug}corr`, { correction: 'Contained', correctedOn: day(0) });
     await taskStarted(`${slug}rc1`);
+    for (let i = 0; i < 200 && !fake.callsOf('sendTaskMail').some((c) => c.args.taskId === `${slug}rc1`); i++) await new Promise((r) => setTimeout(r, 25));
     const update = handle.startUpdate(cancelNcUpdate, { args: [{ reason: 'Raised twice: duplicate of NC-2026-0001', by: 'isms@example.com' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
     await env.sleep(1000);
     await update;
@@ -207,6 +209,8 @@ describe('correctiveAction on the time-skipping server', () => {
   it('cancelling the workflow itself (Temporal UI) also records the cancellation', async () => {
     const { handle, number, slug } = await raise();
     await taskStarted(`${slug}corr`);
+    // Cancel once the task has been mailed: the test server trips over cancelling an activity in flight.
+    for (let i = 0; i < 200 && !fake.callsOf('sendTaskMail').some((c) => c.args.taskId === `${slug}corr`); i++) await new Promise((r) => setTimeout(r, 25));
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     expect(entries(number)).toEqual(['cancelled']);

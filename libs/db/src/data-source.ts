@@ -4,8 +4,9 @@ import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { TaskForms1764100000000 } from './migrations/1764100000000-TaskForms';
 import { Nonconformities1764200000000 } from './migrations/1764200000000-Nonconformities';
 import { Incidents1764300000000 } from './migrations/1764300000000-Incidents';
+import { IncidentDeadlines1764400000000 } from './migrations/1764400000000-IncidentDeadlines';
 
-export const MIGRATIONS = [Foundation1764000000000, TaskForms1764100000000, Nonconformities1764200000000, Incidents1764300000000];
+export const MIGRATIONS = [Foundation1764000000000, TaskForms1764100000000, Nonconformities1764200000000, Incidents1764300000000, IncidentDeadlines1764400000000];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

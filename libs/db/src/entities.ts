@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { FormData, TaskForm } from '../../domain/src';
+import type { FormData, RegulatoryDeadline, TaskForm } from '../../domain/src';
 
 /** The record of one emailed task: what auditors sample, and what `GET /tasks` reads. */
 @Entity('tasks')
@@ -163,6 +163,8 @@ export class Incident {
   @Column({ type: 'text', nullable: true }) severity!: string | null;
   @Column({ type: 'jsonb', default: () => "'[]'" }) regimes!: string[];
   @Column({ type: 'timestamptz', name: 'next_deadline_at', nullable: true }) nextDeadlineAt!: Date | null;
+  /** Every regulatory deadline and its state, as the workflow last computed them. */
+  @Column({ type: 'jsonb', default: () => "'[]'" }) deadlines!: RegulatoryDeadline[];
   @Column({ type: 'timestamptz', name: 'closed_at', nullable: true }) closedAt!: Date | null;
   @Column({ type: 'text', name: 'closed_by', nullable: true }) closedBy!: string | null;
   @Column({ type: 'jsonb' }) input!: Record<string, unknown>;
