@@ -15,6 +15,8 @@ import {
   HOUR_MS,
   incidentForms,
   NOTE_EVENTS,
+  doraMajorIndicated,
+  type Triage,
   nextDeadline,
   regulatoryDeadlines,
   REPORT_OWNER,
@@ -60,6 +62,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   let finished = false;
   let openReports = 0;
   let assessing = 0;
+  let indications = '';
   let assessments = 1;
   const tells: Promise<void>[] = [];
   const facts: RegulatoryFacts = { awareAt: input.awareAt, submitted: {} };
@@ -163,6 +166,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       return;
     }
     await entry('triaged', 'triage', input.handler, now(), { ...triage });
+    indications = triageIndications(triage);
 
     step = 'assessment';
     await progress();
@@ -233,7 +237,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     try {
       const r = await task(round === 1 ? 'assess' : `assess${round}`, {
         title: `regulatory assessment (GDPR, NIS2, DORA)${round > 1 ? `, again (${round})` : ''}`,
-        instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${input.awareAt}).${why ? `\n\nReassess because: ${why}` : ''}`,
+        instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${input.awareAt}).${indications}${why ? `\n\nReassess because: ${why}` : ''}`,
         assignee: input.ciso,
         dueAt: new Date(Math.max(Date.parse(input.awareAt) + 12 * HOUR_MS, Date.now() + 4 * HOUR_MS)).toISOString(),
         form: incidentForms.assessment(),
@@ -259,7 +263,18 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       form: incidentForms.triage(),
       reminders: [2, 1],
     });
-    return { isIncident: answer(r, 'isIncident') === 'incident', category: answer(r, 'category'), severity: answer(r, 'severity') as IncidentSeverity, personalData: answer(r, 'personalData') === 'yes' };
+    const yes = (f: string) => answer(r, f) === 'yes';
+    return {
+      isIncident: answer(r, 'isIncident') === 'incident',
+      category: answer(r, 'category'),
+      severity: answer(r, 'severity') as IncidentSeverity,
+      personalData: yes('personalData'),
+      entity: (answer(r, 'entity') || undefined) as Triage['entity'],
+      financialEntity: yes('financialEntity'),
+      criticalServicesAffected: yes('criticalServicesAffected'),
+      maliciousAccess: yes('maliciousAccess'),
+      doraThresholdsMet: Number(answer(r, 'doraThresholdsMet') || 0),
+    };
   }
 
   /** Runs a task, cancelling it if the ticket is reopened meanwhile (undefined then). */
@@ -403,3 +418,13 @@ const REPORT_TITLES: Record<ReportKind, string> = {
   'dora-intermediate': 'DORA intermediate report',
   'dora-final': 'DORA final report',
 };
+
+/** What the triage suggests to the assessor, in words. */
+function triageIndications(t: Triage): string {
+  const lines = [
+    t.personalData ? 'Personal data is involved: consider GDPR Art. 33.' : '',
+    t.entity && t.entity !== 'neither' ? `We are an ${t.entity} entity: consider NIS2 if the incident is significant.` : '',
+    doraMajorIndicated(t) ? 'The triage indicates a DORA major incident (critical functions affected, and malicious access or two or more thresholds).' : '',
+  ].filter(Boolean);
+  return lines.length ? `\n\nFrom the triage:\n${lines.join('\n')}` : '';
+}

@@ -67,7 +67,17 @@ describe('incidents from ticketing systems, through the real system', () => {
     const again = await sys.api('/incidents/jira', { method: 'POST', json: created });
     expect(again.status).toBe(200);
 
-    await doTask(handler, new RegExp(`${key}: triage`), { 'data.isIncident': 'incident', 'data.category': 'phishing', 'data.severity': 'medium', 'data.personalData': 'no' });
+    await doTask(handler, new RegExp(`${key}: triage`), {
+      'data.isIncident': 'incident',
+      'data.category': 'phishing',
+      'data.severity': 'medium',
+      'data.personalData': 'no',
+      'data.entity': 'neither',
+      'data.financialEntity': 'no',
+      'data.criticalServicesAffected': 'no',
+      'data.maliciousAccess': 'yes',
+      'data.doraThresholdsMet': '0',
+    });
     await doTask(ciso, new RegExp(`${key}: regulatory assessment`), {
       'data.gdpr': 'no',
       'data.gdprRationale': 'No personal data reached the attacker',
@@ -195,6 +205,7 @@ describe('incidents from ticketing systems, through the real system', () => {
     await problem(await sys.api('/incidents/zendesk:Z-1/events', { method: 'POST', json: [{ eventId: 'x', type: 'exploded' }] }), 422, ['0.type']);
     expect((await sys.api('/incidents/zendesk:NOPE-1/events', { method: 'POST', json: { eventId: 'x', type: 'comment' } })).status).toBe(404);
     expect((await sys.api('/incidents/nope')).status).toBe(404);
+    await problem(await sys.api('/incidents?severity=huge&regime=sox&limit=0'), 422, ['severity', 'regime', 'limit']);
     expect((await sys.api('/incidents', { key: null })).status).toBe(401);
   });
 });

@@ -1,4 +1,4 @@
-import { addMonth, nextDeadline, regulatoryDeadlines, reminderTimes, type RegulatoryFacts } from '../../libs/domain/src';
+import { addMonth, doraMajorIndicated, nextDeadline, regulatoryDeadlines, reminderTimes, type RegulatoryFacts } from '../../libs/domain/src';
 
 const aware = '2026-03-02T08:00:00.000Z';
 const at = (hours: number) => new Date(Date.parse(aware) + hours * 3_600_000).toISOString();
@@ -105,4 +105,15 @@ describe('what to show and when to remind', () => {
   it('reminders fall at fixed fractions of the time left', () => {
     expect(reminderTimes(aware, at(72))).toEqual([at(36), at(54), at(64.8)]);
   });
+});
+
+describe('DORA major, as the triage indicates it (RTS 2024/1772)', () => {
+  const base = { isIncident: true, category: 'outage', severity: 'high' as const, personalData: false, financialEntity: true, criticalServicesAffected: true };
+  it.each([
+    [{ ...base, maliciousAccess: true }, true],
+    [{ ...base, doraThresholdsMet: 2 }, true],
+    [{ ...base, doraThresholdsMet: 1 }, false],
+    [{ ...base, criticalServicesAffected: false, maliciousAccess: true }, false],
+    [{ ...base, financialEntity: false, doraThresholdsMet: 3 }, false],
+  ])('%o -> %s', (triage, major) => expect(doraMajorIndicated(triage)).toBe(major));
 });

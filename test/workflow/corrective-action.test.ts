@@ -96,8 +96,7 @@ describe('correctiveAction on the time-skipping server', () => {
     await env.sleep(2 * DAY_MS);
     const reviewAt = (await taskStarted(`${slug}eff1`)).startTime.getTime();
     expect((reviewAt - t0) / DAY_MS).toBeGreaterThanOrEqual(30);
-    await complete(`${slug}eff1`, { effective: 'yes', method: 'Sampled 10 leavers since go-live', evidence: ['https://audit.example.com/sample'] }, 'isms@example.com');
-
+    // While the review is open, admins see the NC's step, owner and due date in the Temporal UI.
     const sa = (await handle.describe()).typedSearchAttributes;
     expect([SearchAttr.process, SearchAttr.ref, SearchAttr.severity, SearchAttr.status, SearchAttr.owner].map((k) => sa.get(k))).toEqual([
       'correctiveAction',
@@ -107,6 +106,8 @@ describe('correctiveAction on the time-skipping server', () => {
       'owner@example.com',
     ]);
     expect(sa.get(SearchAttr.dueAt)?.getTime()).toBeGreaterThan(reviewAt);
+    await complete(`${slug}eff1`, { effective: 'yes', method: 'Sampled 10 leavers since go-live', evidence: ['https://audit.example.com/sample'] }, 'isms@example.com');
+
     const final = await close(slug, handle);
     expect(final).toMatchObject({ ncNumber: number, step: 'closed', round: 1 });
     expect(entries(number)).toEqual(['correction', 'rootCause', 'actionPlan', 'planApproval', 'action', 'effectivenessReview', 'ismsChanges', 'closureApproval']);

@@ -128,7 +128,8 @@ describe('incidentResponse on the time-skipping server', () => {
   });
 
   it('a DORA major incident classified late: the initial report is already overdue, then the chain runs from each submission', async () => {
-    const h = await report({ triage: { ...triaged, personalData: false } });
+    const h = await report({ triage: { ...triaged, personalData: false, financialEntity: true, criticalServicesAffected: true, doraThresholdsMet: 2 } });
+    expect((await opened(`${h.slug}assess`)).instructions).toContain('The triage indicates a DORA major incident');
     await h.at(30);
     await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
     await until('initial missed', () => entries(h.id).some((e) => e.kind === 'deadlineMissed' && e.data.report === 'dora-initial'));
@@ -233,7 +234,11 @@ describe('incidentResponse on the time-skipping server', () => {
 
   it('an event, not an incident, is closed after triage with nothing owed', async () => {
     const h = await report({ triage: undefined });
-    await complete(`${h.slug}triage`, { isIncident: 'event', category: 'false positive', severity: 'low', personalData: 'no' }, 'handler@example.com');
+    await complete(
+      `${h.slug}triage`,
+      { isIncident: 'event', category: 'false positive', severity: 'low', personalData: 'no', entity: 'neither', financialEntity: 'no', criticalServicesAffected: 'no', maliciousAccess: 'no', doraThresholdsMet: '0' },
+      'handler@example.com',
+    );
     expect(await h.handle.result()).toMatchObject({ step: 'notAnIncident', regimes: [] });
   });
 });

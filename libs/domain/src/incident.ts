@@ -36,6 +36,24 @@ export interface Triage {
   category: string;
   severity: IncidentSeverity;
   personalData: boolean;
+  /** NIS2: is the organisation an essential or important entity? */
+  entity?: 'essential' | 'important' | 'neither';
+  /** DORA applies to financial entities only. */
+  financialEntity?: boolean;
+  /** DORA classification criteria (RTS 2024/1772). */
+  criticalServicesAffected?: boolean;
+  maliciousAccess?: boolean;
+  /** How many of the other thresholds are met: clients, duration, geography, costs, reputation, data losses. */
+  doraThresholdsMet?: number;
+}
+
+/**
+ * What the triage says about DORA "major" (RTS 2024/1772): a financial entity, critical services
+ * affected, and malicious unauthorised access or two or more thresholds met. An indication for the
+ * assessor, not the decision: the thresholds must be checked against the regulation text.
+ */
+export function doraMajorIndicated(t: Triage): boolean {
+  return !!t.financialEntity && !!t.criticalServicesAffected && (!!t.maliciousAccess || (t.doraThresholdsMet ?? 0) >= 2);
 }
 
 export interface IncidentInput {
@@ -84,6 +102,18 @@ export const incidentForms = {
       { name: 'category', label: 'Category', type: 'text', required: true, help: 'e.g. malware, phishing, data leak, outage, unauthorised access' },
       { name: 'severity', label: 'Severity', type: 'select', required: true, options: [...INCIDENT_SEVERITIES] },
       yesNo('personalData', 'Personal data involved?'),
+      { name: 'entity', label: 'NIS2: are we an essential or important entity?', type: 'select', required: true, options: ['essential', 'important', 'neither'] },
+      yesNo('financialEntity', 'DORA: are we a financial entity?'),
+      yesNo('criticalServicesAffected', 'DORA: are critical or important functions affected?'),
+      yesNo('maliciousAccess', 'DORA: malicious unauthorised access, with possible data loss?'),
+      {
+        name: 'doraThresholdsMet',
+        label: 'DORA: how many other thresholds are met?',
+        type: 'select',
+        required: true,
+        options: ['0', '1', '2', '3', '4', '5', '6'],
+        help: 'clients affected > 10 % or > 100,000; duration > 24 h or critical downtime > 2 h; two or more Member States; costs > EUR 100,000; reputational impact; data losses',
+      },
     ],
   }),
   assessment: (): TaskForm => ({

@@ -11,6 +11,13 @@ export class TriageDto {
   @ApiProperty({ example: 'data leak' }) @Transform(trim) @MaxLength(100) @IsNotEmpty() @IsString() category!: string;
   @ApiProperty({ enum: INCIDENT_SEVERITIES }) @IsIn(INCIDENT_SEVERITIES, { message: `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}` }) severity!: IncidentSeverity;
   @ApiProperty() @IsBoolean() personalData!: boolean;
+  @ApiPropertyOptional({ enum: ['essential', 'important', 'neither'], description: 'NIS2 entity type' })
+  @IsOptional() @IsIn(['essential', 'important', 'neither'], { message: 'entity must be one of: essential, important, neither' }) entity?: 'essential' | 'important' | 'neither';
+  @ApiPropertyOptional({ description: 'DORA: a financial entity' }) @IsOptional() @IsBoolean() financialEntity?: boolean;
+  @ApiPropertyOptional({ description: 'DORA: critical or important functions affected' }) @IsOptional() @IsBoolean() criticalServicesAffected?: boolean;
+  @ApiPropertyOptional({ description: 'DORA: malicious unauthorised access with possible data loss' }) @IsOptional() @IsBoolean() maliciousAccess?: boolean;
+  @ApiPropertyOptional({ description: 'DORA: how many other RTS 2024/1772 thresholds are met', minimum: 0, maximum: 6 })
+  @IsOptional() @Max(6) @Min(0) @IsInt() doraThresholdsMet?: number;
 }
 
 export class ReportIncidentDto {
