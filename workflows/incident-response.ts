@@ -12,7 +12,9 @@ import {
 import type { Activities } from '../activities';
 import type { IncidentProgress } from '../activities/incidents';
 import {
+  DAY_MS,
   HOUR_MS,
+  DEFAULT_INCIDENT_POLICY,
   incidentForms,
   NOTE_EVENTS,
   doraMajorIndicated,
@@ -43,8 +45,6 @@ const outbound = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8 },
 });
 
-/** Report reminders at these fractions of the time its clock allows. */
-const REMINDER_FRACTIONS = [0.5, 0.75, 0.9];
 
 /**
  * An incident from report to closure, beside the ticket that the service desk keeps working in:
@@ -54,6 +54,7 @@ const REMINDER_FRACTIONS = [0.5, 0.75, 0.9];
  */
 export async function incidentResponse(input: IncidentInput): Promise<IncidentView> {
   const id = input.incidentId;
+  const policy = input.policy ?? DEFAULT_INCIDENT_POLICY;
   const slug = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 40);
   let step: IncidentStep = 'triage';
   let handling = 'reported';
@@ -186,7 +187,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
           title: 'post-incident review: root cause and lessons learned',
           instructions: 'Find the root cause, record the lessons learned, and say whether a control failed: a failed control raises a nonconformity.',
           assignee: input.handler,
-          dueAt: new Date(Date.now() + 14 * 24 * HOUR_MS).toISOString(),
+          dueAt: new Date(Date.now() + policy.reviewDays * DAY_MS).toISOString(),
           form: incidentForms.review(),
         }),
       );
@@ -207,7 +208,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
           title: 'approve closing the incident',
           instructions: 'Handling, reporting and the post-incident review are done: approve closing the incident.',
           assignee: input.ciso,
-          dueAt: new Date(Date.now() + 7 * 24 * HOUR_MS).toISOString(),
+          dueAt: new Date(Date.now() + policy.closureDays * DAY_MS).toISOString(),
           form: incidentForms.closure(),
         }),
       );
@@ -239,12 +240,12 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
         title: `regulatory assessment (GDPR, NIS2, DORA)${round > 1 ? `, again (${round})` : ''}`,
         instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${input.awareAt}).${indications}${why ? `\n\nReassess because: ${why}` : ''}`,
         assignee: input.ciso,
-        dueAt: new Date(Math.max(Date.parse(input.awareAt) + 12 * HOUR_MS, Date.now() + 4 * HOUR_MS)).toISOString(),
+        dueAt: new Date(Math.max(Date.parse(input.awareAt) + policy.assessmentHours * HOUR_MS, Date.now() + 4 * HOUR_MS)).toISOString(),
         form: incidentForms.assessment(),
         reminders: [6, 2],
       });
       const yes = (f: string) => answer(r, f) === 'yes';
-      facts.gdpr = { applies: yes('gdpr'), highRiskToPeople: yes('gdprHighRisk') };
+      facts.gdpr = { applies: yes('gdpr'), highRiskToPeople: yes('gdprHighRisk'), subjectsTargetHours: policy.gdprSubjectsTargetHours };
       facts.nis2 = { applies: yes('nis2'), trustServiceProvider: yes('nis2TrustService') };
       facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? (facts.dora?.classifiedMajorAt ?? r.completedAt) : undefined };
       factsVersion++;
@@ -259,7 +260,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       title: 'triage: event or incident, category, severity',
       instructions: 'Decide whether this is an information security incident or only an event, its category and severity, and whether personal data is involved.',
       assignee: input.handler,
-      dueAt: new Date(Date.parse(input.reportedAt) + 4 * HOUR_MS).toISOString(),
+      dueAt: new Date(Date.parse(input.reportedAt) + policy.triageHours * HOUR_MS).toISOString(),
       form: incidentForms.triage(),
       reminders: [2, 1],
     });
@@ -372,7 +373,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   async function reportTask(report: ReportKind, dueAt: string, startsAt: string, basis: string, version: number): Promise<void> {
     const owner = REPORT_OWNER[report] === 'dpo' ? input.dpo : input.ciso;
     const hoursLeft = Math.max(0, (Date.parse(dueAt) - Math.max(Date.parse(startsAt), Date.now())) / HOUR_MS);
-    const reminders = REMINDER_FRACTIONS.map((f) => Math.round(hoursLeft * (1 - f) * 100) / 100).filter((h) => h > 0);
+    const reminders = policy.reportReminderFractions.map((f) => Math.round(hoursLeft * (1 - f) * 100) / 100).filter((h) => h > 0);
     let submitted = false;
     const missed = (async () => {
       if (await condition(() => submitted, Math.max(0, Date.parse(dueAt) - Date.now()))) return;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_REMINDER_POLICY, type CorrectiveActionPolicy, type TaskReminderPolicy } from '../../domain/src';
+import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMINDER_POLICY, type CorrectiveActionPolicy, type IncidentPolicy, type TaskReminderPolicy } from '../../domain/src';
 
 /** Everything configurable, read once from the environment (a secret may come from `<NAME>_FILE`). */
 export interface AppConfig {
@@ -12,7 +12,7 @@ export interface AppConfig {
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
   /** Who handles incidents, protects data and owns security, unless an incident names them. */
-  incidents: { handler?: string; dpo?: string; ciso?: string };
+  incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy };
   /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
   webhooks: Record<string, { url: string; secret: string }>;
 }
@@ -104,7 +104,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
     },
     webhooks: webhooks(read(env, 'TICKET_WEBHOOKS')),
-    incidents: { handler: read(env, 'INCIDENT_HANDLER_EMAIL'), dpo: read(env, 'DPO_EMAIL'), ciso: read(env, 'CISO_EMAIL') },
+    incidents: {
+      handler: read(env, 'INCIDENT_HANDLER_EMAIL'),
+      dpo: read(env, 'DPO_EMAIL'),
+      ciso: read(env, 'CISO_EMAIL'),
+      policy: {
+        triageHours: int(env, 'INCIDENT_TRIAGE_HOURS', DEFAULT_INCIDENT_POLICY.triageHours),
+        assessmentHours: int(env, 'INCIDENT_ASSESSMENT_HOURS', DEFAULT_INCIDENT_POLICY.assessmentHours),
+        reviewDays: int(env, 'INCIDENT_REVIEW_DAYS', DEFAULT_INCIDENT_POLICY.reviewDays),
+        closureDays: int(env, 'INCIDENT_CLOSURE_DAYS', DEFAULT_INCIDENT_POLICY.closureDays),
+        reportReminderFractions: DEFAULT_INCIDENT_POLICY.reportReminderFractions,
+        gdprSubjectsTargetHours: int(env, 'GDPR_SUBJECTS_TARGET_HOURS', DEFAULT_INCIDENT_POLICY.gdprSubjectsTargetHours),
+      },
+    },
     nc: {
       ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),
       policy: Object.fromEntries(Object.keys(nc).map((k) => [k, days(k as keyof CorrectiveActionPolicy)])) as unknown as CorrectiveActionPolicy,

@@ -56,6 +56,28 @@ export function doraMajorIndicated(t: Triage): boolean {
   return !!t.financialEntity && !!t.criticalServicesAffected && (!!t.maliciousAccess || (t.doraThresholdsMet ?? 0) >= 2);
 }
 
+/** How long each incident step may take: per organisation, with these defaults. */
+export interface IncidentPolicy {
+  triageHours: number;
+  /** The assessment is due this long after awareness (at least a few hours after it is asked for). */
+  assessmentHours: number;
+  reviewDays: number;
+  closureDays: number;
+  /** Report reminders at these fractions of the time its clock allows. */
+  reportReminderFractions: number[];
+  /** GDPR Art. 34 says "without undue delay": the internal target for telling the data subjects. */
+  gdprSubjectsTargetHours: number;
+}
+
+export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
+  triageHours: 4,
+  assessmentHours: 12,
+  reviewDays: 14,
+  closureDays: 7,
+  reportReminderFractions: [0.5, 0.75, 0.9],
+  gdprSubjectsTargetHours: 72,
+};
+
 export interface IncidentInput {
   incidentId: string;
   system: string;
@@ -77,6 +99,8 @@ export interface IncidentInput {
   ismsManager: string;
   triage?: Triage;
   taskPolicy: TaskReminderPolicy;
+  /** Absent in incidents started before it existed: they run on the defaults. */
+  policy?: IncidentPolicy;
 }
 
 /** Who submits each report. */

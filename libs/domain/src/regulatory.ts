@@ -23,7 +23,7 @@ export type ReportKind =
 export interface RegulatoryFacts {
   /** When the organisation became aware of the incident (GDPR, NIS2, DORA all count from it). */
   awareAt: string;
-  gdpr?: { applies: boolean; highRiskToPeople?: boolean };
+  gdpr?: { applies: boolean; highRiskToPeople?: boolean; subjectsTargetHours?: number };
   nis2?: { applies: boolean; trustServiceProvider?: boolean };
   /** DORA counts its initial report from the classification as major. */
   dora?: { applies: boolean; classifiedMajorAt?: string };
@@ -47,7 +47,7 @@ export interface RegulatoryDeadline {
   state: DeadlineState | 'not started';
 }
 
-/** GDPR Art. 34 says "without undue delay": ismsflow sets this internal target for it. */
+/** GDPR Art. 34 says "without undue delay": the internal target unless the organisation sets one. */
 export const GDPR_SUBJECTS_TARGET_HOURS = 72;
 
 const plusHours = (iso: string, h: number) => new Date(Date.parse(iso) + h * HOUR_MS).toISOString();
@@ -80,7 +80,8 @@ export function regulatoryDeadlines(facts: RegulatoryFacts, now: string): Regula
   if (facts.gdpr?.applies) {
     out.push(deadline('gdpr', 'gdpr-authority', facts, now, aware, plusHours(aware, 72), 'GDPR Art. 33: supervisory authority, 72 h after awareness'));
     if (facts.gdpr.highRiskToPeople) {
-      out.push(deadline('gdpr', 'gdpr-subjects', facts, now, aware, plusHours(aware, GDPR_SUBJECTS_TARGET_HOURS), `GDPR Art. 34: data subjects without undue delay (internal target ${GDPR_SUBJECTS_TARGET_HOURS} h)`));
+      const target = facts.gdpr.subjectsTargetHours ?? GDPR_SUBJECTS_TARGET_HOURS;
+      out.push(deadline('gdpr', 'gdpr-subjects', facts, now, aware, plusHours(aware, target), `GDPR Art. 34: data subjects without undue delay (internal target ${target} h)`));
     }
   }
 

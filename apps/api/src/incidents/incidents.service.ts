@@ -46,6 +46,7 @@ export class IncidentsService {
       ismsManager: this.config.nc.ismsManager ?? people.ciso!,
       triage: dto.triage ? { ...dto.triage } : undefined,
       taskPolicy: this.config.tasks.policy,
+      policy: this.config.incidents.policy,
     };
     const inserted = await this.db
       .createQueryBuilder()
