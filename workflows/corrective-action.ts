@@ -3,13 +3,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { NcProgress } from '../activities/nonconformities';
 import {
   DAY_MS,
@@ -25,12 +23,9 @@ import {
   type TaskForm,
 } from '../libs/domain/src';
 import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, SearchAttr } from '../libs/temporal/src/definitions';
+import { acts } from './activity-proxies';
 import { runHumanTask } from './human-task';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 
 const WAITING_FOR: Record<NcStep, string> = {
   correction: 'the owner to record the correction',

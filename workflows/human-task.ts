@@ -5,14 +5,13 @@ import {
   condition,
   executeChild,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { acts } from './activity-proxies';
 import {
   completionErrors,
   isEmail,
@@ -26,10 +25,6 @@ import {
 } from '../libs/domain/src';
 import { completeTaskUpdate, openTaskSearchAttributes, reassignTaskUpdate, SearchAttr, taskStateQuery, workflowIds } from '../libs/temporal/src/definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 
 /**
  * One task for one person: record it, mail them a link, remind them, escalate when overdue, and

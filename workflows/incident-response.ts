@@ -3,13 +3,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { IncidentProgress } from '../activities/incidents';
 import {
   DAY_MS,
@@ -32,18 +30,10 @@ import {
   type TicketEvent,
 } from '../libs/domain/src';
 import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../libs/temporal/src/definitions';
+import { acts, outbound } from './activity-proxies';
 import { correctiveAction } from './corrective-action';
 import { runHumanTask } from './human-task';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-/** Ticketing systems can be down for a while: retry with backoff, then dead-letter the call. */
-const outbound = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8 },
-});
 
 
 /**

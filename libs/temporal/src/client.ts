@@ -18,3 +18,8 @@ export async function registerSearchAttributes(connection: Pick<Connection, 'ope
   );
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
+
+/** Where an admin sees a workflow in the Temporal UI. */
+export function temporalUiLink(temporal: AppConfig['temporal'], workflowId: string): string {
+  return `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+}

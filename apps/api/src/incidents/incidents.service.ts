@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { Incident, IncidentEntry, TaskRecord } from '../../../../libs/db/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, SearchAttr, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import { ProblemException } from '../common/problem';
 import type { ListIncidentsQuery, ReportIncidentDto } from './dto/incident.dto';
@@ -153,7 +154,7 @@ export class IncidentsService {
       ...fields,
       links: {
         self: `${this.config.api.publicUrl}/incidents/${encodeURIComponent(i.id)}`,
-        temporalUi: `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(i.workflowId)}`,
+        temporalUi: temporalUiLink(temporal, i.workflowId),
       },
     };
   }

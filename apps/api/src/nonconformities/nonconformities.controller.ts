@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/api-key.guard';
-import { ProblemException } from '../common/problem';
+import { checkIdempotencyKey } from '../common/validation';
 import { CancelNonconformityDto, ChangeOwnerDto, ListNonconformitiesQuery, RaiseNonconformityDto } from './dto/nonconformity.dto';
 import { NonconformitiesService } from './nonconformities.service';
 
@@ -25,9 +25,7 @@ export class NonconformitiesController {
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw ProblemException.invalid([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters' }], 400);
-    }
+    checkIdempotencyKey(idempotencyKey);
     const { nc, created } = await this.ncs.raise(dto, req.caller, idempotencyKey);
     const json = this.ncs.toJson(nc);
     res.status(created ? 201 : 200).location(json.links.self);

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { Brackets, type DataSource } from 'typeorm';
 import { correctiveActionInput, createNonconformity } from '../../../../activities/nonconformities';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { NcEntry, Nonconformity, TaskRecord } from '../../../../libs/db/src';
 import { NC_NUMBER, type FieldError, type NcView } from '../../../../libs/domain/src';
 import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate, SearchAttr } from '../../../../libs/temporal/src/definitions';
+import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
+import { sendUpdate } from '../common/temporal-errors';
 import type { ChangeOwnerDto, ListNonconformitiesQuery, RaiseNonconformityDto } from './dto/nonconformity.dto';
 
 @Injectable()
@@ -108,17 +109,8 @@ export class NonconformitiesService {
     }
   }
 
-  private async update(nc: Nonconformity, send: () => Promise<NcView>): Promise<NcView> {
-    try {
-      return await send();
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        if (err.cause.type === 'InvalidInput') throw ProblemException.invalid((err.cause.details ?? []) as FieldError[]);
-        if (err.cause.type === 'NcClosed') throw new ProblemException(409, err.cause.message);
-      }
-      if (err instanceof WorkflowNotFoundError) throw new ProblemException(409, `${nc.id} is no longer open`);
-      throw err;
-    }
+  private update(nc: Nonconformity, send: () => Promise<NcView>): Promise<NcView> {
+    return sendUpdate(send, `${nc.id} is no longer open`, ['NcClosed']);
   }
 
   private async startWorkflow(nc: Nonconformity): Promise<void> {
@@ -153,7 +145,7 @@ export class NonconformitiesService {
       overdue: !['closed', 'cancelled'].includes(nc.status) && ((nc.stepDueAt?.getTime() ?? Infinity) < Date.now() || !!nc.deadlineMissedAt),
       links: {
         self: `${this.config.api.publicUrl}/nonconformities/${nc.id}`,
-        temporalUi: `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(nc.workflowId)}`,
+        temporalUi: temporalUiLink(temporal, nc.workflowId),
       },
     };
   }

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { IsNull, type DataSource } from 'typeorm';
 import { insertTaskRecord } from '../../../../activities/tasks';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
-import { completionErrors, type FieldError, type FormData, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
+import { completionErrors, type FormData, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
 import { hashToken, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink } from '../../../../libs/security/src';
 import { completeTaskUpdate, openTaskSearchAttributes, reassignTaskUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
+import { sendUpdate } from '../common/temporal-errors';
 import type { CompleteTaskDto, CreateTaskDto, ListTasksQuery, ReassignTaskDto } from './dto/task.dto';
 
 export type TaskJson = ReturnType<TasksService['toJson']>;
@@ -145,21 +146,8 @@ export class TasksService {
     );
   }
 
-  /** Runs an Update, turning the workflow's refusals into problems the caller can act on. */
-  private async update<T>(task: TaskRecord, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        const failure = err.cause;
-        const details = (failure.details ?? []) as FieldError[];
-        if (failure.type === 'InvalidInput') throw ProblemException.invalid(details);
-        if (failure.type === 'StaleLink') throw new ProblemException(410, failure.message);
-        if (failure.type === 'TaskClosed') throw new ProblemException(409, failure.message);
-      }
-      if (err instanceof WorkflowNotFoundError) throw new ProblemException(409, `Task ${task.id} is no longer open`);
-      throw err;
-    }
+  private update<T>(task: TaskRecord, send: () => Promise<T>): Promise<T> {
+    return sendUpdate(send, `Task ${task.id} is no longer open`, ['TaskClosed']);
   }
 
   private assertOpen(task: TaskRecord): void {
@@ -198,7 +186,7 @@ export class TasksService {
       workflowId: t.workflowId,
       links: {
         self: `${this.config.api.publicUrl}/tasks/${t.id}`,
-        temporalUi: `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(t.workflowId)}`,
+        temporalUi: temporalUiLink(temporal, t.workflowId),
       },
     };
   }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INCIDENT_SEVERITIES, TICKET_EVENT_TYPES, type IncidentSeverity, type TicketEventType } from '../../../../../libs/domain/src';
-import { email, trim, URL_OPTIONS } from '../../common/validation';
+import { email, PageQuery, trim, URL_OPTIONS } from '../../common/validation';
 
 // As in every DTO here: the most basic rule (type, presence) stands last on a line.
 
@@ -75,10 +75,8 @@ export class TicketEventDto {
   @ApiPropertyOptional() @IsOptional() @MaxLength(10000) @IsString() comment?: string;
 }
 
-export class ListIncidentsQuery {
+export class ListIncidentsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @MaxLength(40) @IsString() step?: string;
   @ApiPropertyOptional({ enum: INCIDENT_SEVERITIES }) @IsOptional() @IsIn(INCIDENT_SEVERITIES, { message: `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}` }) severity?: IncidentSeverity;
   @ApiPropertyOptional({ enum: ['gdpr', 'nis2', 'dora'] }) @IsOptional() @IsIn(['gdpr', 'nis2', 'dora'], { message: 'regime must be one of: gdpr, nis2, dora' }) regime?: string;
-  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @Max(200) @Min(1) @IsInt() limit: number = 50;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @Min(0) @IsInt() offset: number = 0;
 }

@@ -5,19 +5,16 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUrl,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { NC_CLASSIFICATIONS, NC_SOURCES, type NcClassification, type NcSource } from '../../../../../libs/domain/src';
-import { email, IsInFuture, trim, URL_OPTIONS } from '../../common/validation';
+import { email, IsInFuture, PageQuery, trim, URL_OPTIONS } from '../../common/validation';
 
 // As in every DTO here: the most basic rule (type, presence) stands last on a line.
 
@@ -73,7 +70,7 @@ export class RaiseNonconformityDto {
   deadlines?: BodyDeadlinesDto;
 }
 
-export class ListNonconformitiesQuery {
+export class ListNonconformitiesQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'rootCause', description: 'the step it is at, or closed / cancelled' })
   @IsOptional() @MaxLength(40) @IsString()
   status?: string;
@@ -94,13 +91,6 @@ export class ListNonconformitiesQuery {
   @IsOptional() @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
   overdue?: 'true' | 'false';
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional() @Type(() => Number) @Max(200) @Min(1) @IsInt()
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @Min(0) @IsInt()
-  offset: number = 0;
 }
 
 export class CancelNonconformityDto {

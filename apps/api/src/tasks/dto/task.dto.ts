@@ -1,24 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsEmail,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   IsUrl,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { MAX_EVIDENCE_LINKS, MAX_NOTES_LENGTH, type FormData } from '../../../../../libs/domain/src';
-import { email, IsInFuture, trim, URL_OPTIONS } from '../../common/validation';
+import { email, IsInFuture, PageQuery, trim, URL_OPTIONS } from '../../common/validation';
 
 // As in every DTO here: the most basic rule (type, presence) stands last on a line (see common/validation.ts).
 
@@ -84,7 +81,7 @@ export class ReassignTaskDto {
   reason?: string;
 }
 
-export class ListTasksQuery {
+export class ListTasksQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'alice@example.com' })
   @IsOptional() @Transform(email) @IsEmail({}, { message: 'assignee must be an email address' })
   assignee?: string;
@@ -93,11 +90,4 @@ export class ListTasksQuery {
   @IsOptional() @IsIn(['open', 'completed', 'cancelled'], { message: 'status must be one of: open, completed, cancelled' })
   status?: 'open' | 'completed' | 'cancelled';
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional() @Type(() => Number) @Max(200) @Min(1) @IsInt()
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @Min(0) @IsInt()
-  offset: number = 0;
 }
