@@ -75,6 +75,16 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   const entry = (key: string, kind: string, r: HumanTaskResult) =>
     progress({ entry: { key, kind, actor: r.completedBy ?? 'unknown', at: r.completedAt ?? now(), data: { ...r.data, notes: r.notes ?? null, taskId: r.taskId } } });
 
+  /** What every task of this NC shares: overdue goes to the ISMS manager, the NC number is its reference. */
+  const taskDefaults = {
+    escalateTo: input.ismsManager,
+    externalRef: nc,
+    process: 'correctiveAction',
+    outcomes: ['done'],
+    policy: input.taskPolicy,
+    createdBy: `correctiveAction ${nc}`,
+  };
+
   /** One step done by one person through an emailed task with a form. */
   const task = async (s: NcStep, days: number, t: { key: string; title: string; instructions: string; assignee: string; form: TaskForm }) => {
     step = s;
@@ -87,12 +97,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       instructions: `${t.instructions}\n\nNonconformity ${nc} (${input.classification}) against ${input.requirement}:\n${input.description}`,
       assignee: t.assignee,
       dueAt,
-      escalateTo: input.ismsManager,
-      externalRef: nc,
-      process: 'correctiveAction',
-      outcomes: ['done'],
-      policy: input.taskPolicy,
-      createdBy: `correctiveAction ${nc}`,
+      ...taskDefaults,
       form: t.form,
     });
   };
@@ -206,12 +211,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
             instructions: `Carry out this corrective action and link the evidence.\n\nRoot cause: ${answer(rootCause, 'rootCause')}`,
             assignee: a.owner,
             dueAt: endOfDay(a.due),
-            escalateTo: input.ismsManager,
-            externalRef: nc,
-            process: 'correctiveAction',
-            outcomes: ['done'],
-            policy: input.taskPolicy,
-            createdBy: `correctiveAction ${nc}`,
+            ...taskDefaults,
             form: ncForms.action(),
           });
           await entry(`action-${round}-${i + 1}`, 'action', { ...done, data: { ...done.data, action: a.description, due: a.due } });
