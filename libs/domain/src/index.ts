@@ -4,3 +4,4 @@ export * from './forms';
 export * from './nonconformity';
 export * from './regulatory';
 export * from './incident';
+export * from './certification';

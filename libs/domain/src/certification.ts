@@ -1,0 +1,208 @@
+/**
+ * The three-year certification cycle and the annual programme (DOMAIN.md sections 1 and 2), as
+ * pure date rules: when the external audits fall, and how the year's ISMS activities are spread
+ * before each of them so the evidence shows an ISMS that ran all year. Dates are calendar days
+ * (`YYYY-MM-DD`) in the organisation's time zone; nothing here reads a clock.
+ */
+
+export type CalendarDate = string;
+
+const DAY = 86_400_000;
+const parse = (d: CalendarDate) => Date.parse(`${d}T00:00:00Z`);
+const format = (ms: number): CalendarDate => new Date(ms).toISOString().slice(0, 10);
+
+export function addDays(d: CalendarDate, days: number): CalendarDate {
+  return format(parse(d) + days * DAY);
+}
+
+/** Whole months later, on the same day or the month's last day (29 Feb + 12 months = 28 Feb). */
+export function addMonths(d: CalendarDate, months: number): CalendarDate {
+  const [y, m, day] = d.split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(day, last));
+  return format(first.getTime());
+}
+
+export const daysBetween = (from: CalendarDate, to: CalendarDate) => Math.round((parse(to) - parse(from)) / DAY);
+const weekday = (d: CalendarDate) => new Date(parse(d)).getUTCDay(); // 0 = Sunday
+const yearOf = (d: CalendarDate) => Number(d.slice(0, 4));
+
+/** Monday of the ISO week a date falls in: two dates in one week share it. */
+export function weekOf(d: CalendarDate): CalendarDate {
+  return addDays(d, -((weekday(d) + 6) % 7));
+}
+
+/** Working days as JS weekday numbers (default Monday to Friday). */
+export type WorkingDays = number[];
+export const MONDAY_TO_FRIDAY: WorkingDays = [1, 2, 3, 4, 5];
+
+/** The working day on or before `d` (a due date never slips later onto a weekend). */
+export function workingDayOnOrBefore(d: CalendarDate, working: WorkingDays = MONDAY_TO_FRIDAY): CalendarDate {
+  let day = d;
+  for (let i = 0; i < 7 && !working.includes(weekday(day)); i++) day = addDays(day, -1);
+  return day;
+}
+
+export type ExternalAuditKind = 'surveillance1' | 'surveillance2' | 'recertification';
+
+export interface ExternalAudit {
+  kind: ExternalAuditKind;
+  /** When it is planned (or booked by the body). */
+  date: CalendarDate;
+  /** The latest date the rules allow. */
+  latest: CalendarDate;
+  /** The earliest sensible date (surveillance 2: its calendar year starts). */
+  earliest?: CalendarDate;
+  booked: boolean;
+  /** A booked date that breaks the rule it is planned under. */
+  outsideRules: boolean;
+}
+
+export interface CycleRules {
+  /** Recertification is planned this many months before expiry (bodies commonly use 3). */
+  recertificationLeadMonths: number;
+  /** Surveillance audits are planned this many days before their latest date. */
+  surveillanceLeadDays: number;
+  workingDays: WorkingDays;
+}
+
+export const DEFAULT_CYCLE_RULES: CycleRules = { recertificationLeadMonths: 3, surveillanceLeadDays: 30, workingDays: MONDAY_TO_FRIDAY };
+
+/** The certificate runs three years from the certification decision (not from the stage 2 audit). */
+export function certificateExpiry(decisionDate: CalendarDate): CalendarDate {
+  return addMonths(decisionDate, 36);
+}
+
+/**
+ * The three external audits of a cycle: surveillance 1 no later than 12 months after the decision,
+ * surveillance 2 in the next calendar year, recertification completed before expiry. Dates the
+ * body has booked replace the plan, and the audits after them are planned from them.
+ */
+export function plannedAudits(
+  decisionDate: CalendarDate,
+  booked: Partial<Record<ExternalAuditKind, CalendarDate>> = {},
+  rules: CycleRules = DEFAULT_CYCLE_RULES,
+): ExternalAudit[] {
+  const expiry = certificateExpiry(decisionDate);
+  const plan = (d: CalendarDate) => workingDayOnOrBefore(d, rules.workingDays);
+
+  const s1Latest = addMonths(decisionDate, 12);
+  const s1 = booked.surveillance1 ?? plan(addDays(s1Latest, -rules.surveillanceLeadDays));
+
+  const s2Year = yearOf(s1) + 1;
+  const s2Earliest = `${s2Year}-01-01`;
+  const recertDate = booked.recertification ?? plan(addMonths(expiry, -rules.recertificationLeadMonths));
+  const s2LatestByYear = `${s2Year}-12-31`;
+  const s2Latest = parse(s2LatestByYear) < parse(recertDate) ? s2LatestByYear : addDays(recertDate, -1);
+  // About a year after surveillance 1, inside its calendar year and before recertification.
+  const s2Target = addMonths(s1, 12);
+  const s2 =
+    booked.surveillance2 ??
+    plan(format(Math.min(Math.max(parse(s2Target), parse(s2Earliest)), parse(addDays(s2Latest, -rules.surveillanceLeadDays)))));
+
+  return [
+    { kind: 'surveillance1', date: s1, latest: s1Latest, booked: !!booked.surveillance1, outsideRules: parse(s1) > parse(s1Latest) },
+    {
+      kind: 'surveillance2',
+      date: s2,
+      earliest: s2Earliest,
+      latest: s2Latest,
+      booked: !!booked.surveillance2,
+      outsideRules: parse(s2) < parse(s2Earliest) || parse(s2) > parse(s2Latest),
+    },
+    { kind: 'recertification', date: recertDate, latest: addDays(expiry, -1), booked: !!booked.recertification, outsideRules: parse(recertDate) >= parse(expiry) },
+  ];
+}
+
+export type ActivityKind =
+  | 'riskAssessment'
+  | 'trainingCampaign'
+  | 'policyReview'
+  | 'internalAudit'
+  | 'supplierReview'
+  | 'managementReview'
+  | 'accessReview'
+  | 'kpiMeasurement'
+  | 'readinessCheck';
+
+/** Where in the year between two audits each heavy activity aims to fall (0 = just after the last audit). */
+export const HEAVY_ACTIVITY_AIMS: Array<[ActivityKind, number]> = [
+  ['trainingCampaign', 0.15],
+  ['riskAssessment', 0.3],
+  ['policyReview', 0.45],
+  ['supplierReview', 0.6],
+  ['internalAudit', 0.72],
+  ['managementReview', 0.9],
+];
+
+export interface ProgrammeRules {
+  /** Nothing but the readiness check in this many days before an external audit. */
+  quietDays: number;
+  /** The readiness check this many days before the audit. */
+  readinessDays: number;
+  /** The management review comes at least this long after the internal audit (its input). */
+  reviewAfterAuditDays: number;
+  accessReviewsPerYear: number;
+  kpiMeasurementsPerYear: number;
+  workingDays: WorkingDays;
+}
+
+export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
+  quietDays: 28,
+  readinessDays: 30,
+  reviewAfterAuditDays: 14,
+  accessReviewsPerYear: 4,
+  kpiMeasurementsPerYear: 12,
+  workingDays: MONDAY_TO_FRIDAY,
+};
+
+export interface PlannedActivity {
+  kind: ActivityKind;
+  due: CalendarDate;
+  heavy: boolean;
+  /** The external audit it prepares for. */
+  forAudit: ExternalAuditKind;
+}
+
+/**
+ * The year's programme between `from` (the last audit or the decision) and the external audit on
+ * `auditDate`: heavy activities spread across the year, one per week at most, in a sensible order
+ * (management review after the internal audit); quarterly access reviews and monthly KPI
+ * measurements on working days; only the readiness check in the quiet weeks before the audit.
+ */
+export function planProgramme(
+  from: CalendarDate,
+  audit: { kind: ExternalAuditKind; date: CalendarDate },
+  rules: ProgrammeRules = DEFAULT_PROGRAMME_RULES,
+): PlannedActivity[] {
+  const quietFrom = addDays(audit.date, -rules.quietDays);
+  const start = addDays(from, 7);
+  const span = daysBetween(start, quietFrom);
+  if (span < 7 * HEAVY_ACTIVITY_AIMS.length) throw new Error(`Only ${span} days between ${from} and the quiet weeks before ${audit.date}: too short for a programme`);
+  const onWorkingDay = (d: CalendarDate) => workingDayOnOrBefore(d, rules.workingDays);
+  const lastAllowed = onWorkingDay(addDays(quietFrom, -1));
+  const at = (fraction: number) => onWorkingDay(addDays(start, Math.round((span - 1) * fraction)));
+
+  const taken = new Set<CalendarDate>();
+  const heavy: PlannedActivity[] = [];
+  for (const [kind, aim] of HEAVY_ACTIVITY_AIMS) {
+    let due = at(aim);
+    if (kind === 'managementReview') {
+      const auditDue = heavy.find((a) => a.kind === 'internalAudit')!.due;
+      if (daysBetween(auditDue, due) < rules.reviewAfterAuditDays) due = onWorkingDay(addDays(auditDue, rules.reviewAfterAuditDays + 2));
+    }
+    // One heavy activity per week: move to the next free week, or the previous one at the end of the window.
+    while (taken.has(weekOf(due)) && parse(addDays(due, 7)) <= parse(lastAllowed)) due = onWorkingDay(addDays(due, 7));
+    while (taken.has(weekOf(due)) || parse(due) > parse(lastAllowed)) due = onWorkingDay(addDays(due, -7));
+    taken.add(weekOf(due));
+    heavy.push({ kind, due, heavy: true, forAudit: audit.kind });
+  }
+
+  const repeated = (kind: ActivityKind, times: number): PlannedActivity[] =>
+    Array.from({ length: times }, (_, i) => ({ kind, due: at((i + 1) / times), heavy: false, forAudit: audit.kind }));
+  const readiness: PlannedActivity = { kind: 'readinessCheck', due: onWorkingDay(addDays(audit.date, -rules.readinessDays)), heavy: false, forAudit: audit.kind };
+  return [...heavy, ...repeated('accessReview', rules.accessReviewsPerYear), ...repeated('kpiMeasurement', rules.kpiMeasurementsPerYear), readiness].sort(
+    (a, b) => parse(a.due) - parse(b.due) || a.kind.localeCompare(b.kind),
+  );
+}
