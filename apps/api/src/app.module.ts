@@ -10,6 +10,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NonconformitiesModule } from './nonconformities/nonconformities.module';
+import { OrganisationsModule } from './organisations/organisations.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule],
+      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -193,4 +193,20 @@ export class WebhookDeadLetter {
   @Column({ type: 'timestamptz', name: 'failed_at' }) failedAt!: Date;
 }
 
-export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey, Nonconformity, NcEntry, NcCounter, Incident, IncidentEntry, WebhookDeadLetter];
+
+/** An organisation running its ISMS with ismsflow, and the rules of its certification body. */
+@Entity('organisations')
+export class Organisation {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', name: 'isms_manager' }) ismsManager!: string;
+  @Column({ type: 'jsonb', name: 'top_management', default: () => "'[]'" }) topManagement!: string[];
+  @Column({ type: 'jsonb', name: 'certification_body' }) certificationBody!: { name: string; planDueDays: number; majorCloseDays: number; minorCloseBy: 'nextAudit' | 'days'; minorCloseDays?: number };
+  @Column({ type: 'text' }) scope!: string;
+  @Column({ type: 'text', name: 'time_zone' }) timeZone!: string;
+  @Column({ type: 'jsonb', name: 'working_days' }) workingDays!: number[];
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
+}
+
+export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey, Nonconformity, NcEntry, NcCounter, Incident, IncidentEntry, WebhookDeadLetter, Organisation];
