@@ -5,6 +5,7 @@ import {
   DEFAULT_PROGRAMME_RULES,
   plannedAudits,
   planProgramme,
+  readiness,
   weekOf,
   workingDayOnOrBefore,
   type CalendarDate,
@@ -104,5 +105,28 @@ describe('the annual programme before an external audit', () => {
     const short = planProgramme('2027-06-01', { kind: 'surveillance2', date: '2027-11-01' });
     expect(new Set(short.filter((a) => a.heavy).map((a) => weekOf(a.due))).size).toBe(6);
     expect(() => planProgramme('2027-06-01', { kind: 'surveillance2', date: '2027-08-01' })).toThrow('too short');
+  });
+});
+
+describe('readiness before an external audit', () => {
+  const audit = '2027-02-15';
+  const act = (kind: any, due: string, status: any, completedOn?: string) => ({ kind, due, heavy: kind !== 'accessReview', status, completedOn });
+
+  it('says what is done, open and overdue', () => {
+    const r = readiness(
+      [act('riskAssessment', '2026-06-19', 'completed', '2026-06-15'), act('internalAudit', '2026-10-23', 'open'), act('managementReview', '2027-01-20', 'planned'), act('policyReview', '2026-08-05', 'cancelled')],
+      audit,
+      '2026-12-01',
+    );
+    expect([r.done.length, r.open.length, r.overdue.map((a) => a.kind)]).toEqual([1, 2, ['internalAudit']]);
+    expect(r.bunched).toBe(false);
+  });
+
+  it('flags evidence bunched just before the audit', () => {
+    const spread = readiness([act('riskAssessment', '2026-06-19', 'completed', '2026-06-18'), act('policyReview', '2026-08-05', 'completed', '2026-08-04'), act('internalAudit', '2026-10-23', 'completed', '2026-10-20')], audit, '2027-01-15');
+    expect(spread).toMatchObject({ bunched: false, lateShare: 0 });
+    const bunched = readiness([act('riskAssessment', '2026-06-19', 'completed', '2027-01-10'), act('policyReview', '2026-08-05', 'completed', '2027-01-12'), act('internalAudit', '2026-10-23', 'completed', '2026-10-20')], audit, '2027-01-15');
+    expect(bunched.bunched).toBe(true);
+    expect(bunched.lateShare).toBeCloseTo(2 / 3);
   });
 });

@@ -206,3 +206,37 @@ export function planProgramme(
     (a, b) => parse(a.due) - parse(b.due) || a.kind.localeCompare(b.kind),
   );
 }
+
+export interface ActivityStatus {
+  kind: ActivityKind;
+  due: CalendarDate;
+  heavy: boolean;
+  status: 'planned' | 'open' | 'completed' | 'cancelled';
+  completedOn?: CalendarDate;
+}
+
+export interface Readiness {
+  auditDate: CalendarDate;
+  done: ActivityStatus[];
+  open: ActivityStatus[];
+  overdue: ActivityStatus[];
+  /** Share of the heavy activities done in the last weeks before the audit. */
+  lateShare: number;
+  /** Auditors look at dates: most of the evidence produced just before the audit is a finding. */
+  bunched: boolean;
+}
+
+export const DEFAULT_BUNCHING = { weeks: 6, share: 0.5 };
+
+/** What the ISMS manager needs to know before an external audit: done, open, overdue, bunched. */
+export function readiness(activities: ActivityStatus[], auditDate: CalendarDate, today: CalendarDate, bunching = DEFAULT_BUNCHING): Readiness {
+  const live = activities.filter((a) => a.status !== 'cancelled');
+  const done = live.filter((a) => a.status === 'completed');
+  const open = live.filter((a) => a.status !== 'completed');
+  const overdue = open.filter((a) => parse(a.due) < parse(today));
+  const heavyDone = done.filter((a) => a.heavy && a.completedOn);
+  const windowStart = addDays(auditDate, -7 * bunching.weeks);
+  const late = heavyDone.filter((a) => parse(a.completedOn!) >= parse(windowStart));
+  const lateShare = heavyDone.length ? late.length / heavyDone.length : 0;
+  return { auditDate, done, open, overdue, lateShare, bunched: heavyDone.length >= 2 && lateShare >= bunching.share };
+}

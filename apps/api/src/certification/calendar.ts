@@ -1,0 +1,47 @@
+import { createEvents, type DateArray, type EventAttributes } from 'ics';
+import type { ExternalAudit, PlannedActivity } from '../../../../libs/domain/src';
+
+const TITLES: Record<string, string> = {
+  surveillance1: 'Surveillance audit 1',
+  surveillance2: 'Surveillance audit 2',
+  recertification: 'Recertification audit',
+  riskAssessment: 'Risk assessment',
+  trainingCampaign: 'Awareness training campaign',
+  policyReview: 'Policy review',
+  internalAudit: 'Internal audit',
+  supplierReview: 'Critical supplier reviews',
+  managementReview: 'Management review',
+  accessReview: 'Access review',
+  kpiMeasurement: 'KPI measurement',
+  readinessCheck: 'Audit readiness check',
+};
+
+const day = (d: string): DateArray => d.split('-').map(Number) as DateArray;
+
+/**
+ * The cycle's plan as an iCalendar feed (RFC 5545, all-day events), so the people who do the work
+ * see it in their own calendars. UIDs are stable: a re-planned date updates the event, not a copy.
+ */
+export function programmeCalendar(cycleId: string, organisation: string, audits: ExternalAudit[], activities: PlannedActivity[]): string {
+  const events: EventAttributes[] = [
+    ...audits.map((a) => ({
+      uid: `${cycleId}:${a.kind}@ismsflow`,
+      title: `${organisation}: ${TITLES[a.kind]}${a.booked ? '' : ' (planned)'}`,
+      description: `External audit by the certification body. Latest date under the rules: ${a.latest}.`,
+      start: day(a.date),
+      duration: { days: 1 },
+      categories: ['ISMS', 'external audit'],
+    })),
+    ...activities.map((a) => ({
+      uid: `${cycleId}:${a.forAudit}:${a.kind}:${a.due}@ismsflow`,
+      title: `${organisation}: ${TITLES[a.kind]} due`,
+      description: `Part of the ISMS programme before the ${TITLES[a.forAudit].toLowerCase()}.`,
+      start: day(a.due),
+      duration: { days: 1 },
+      categories: ['ISMS', a.heavy ? 'programme' : 'routine'],
+    })),
+  ];
+  const { error, value } = createEvents(events, { productId: 'ismsflow', calName: `${organisation} ISMS programme` });
+  if (error || !value) throw error ?? new Error('calendar could not be built');
+  return value;
+}
