@@ -1,19 +1,12 @@
 import { parseFormData, renderFormFields } from '../../apps/api/src/tasks/task-form';
-import { formErrors, incidentForms, overlap, type TaskForm } from '../../libs/domain/src';
+import { formErrors, incidentForms, ncForms, overlap, type TaskForm } from '../../libs/domain/src';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 
-const rootCauseForm: TaskForm = {
-  fields: [
-    { name: 'method', label: 'Method', type: 'select', required: true, options: ['5 Whys', 'Ishikawa', 'fault tree', 'other'] },
-    { name: 'analysis', label: 'Analysis', type: 'textarea', required: true },
-    { name: 'rootCause', label: 'Root cause', type: 'textarea', required: true },
-    { name: 'similar', label: 'Similar nonconformities', type: 'textarea' },
-  ],
-  check: 'rootCause',
-  context: { description: 'Leavers kept their VPN access for weeks after their last day' },
-};
+// The real root-cause form of a corrective action, so the test checks what people get.
+const rootCauseForm = ncForms.rootCause('Leavers kept their VPN access for weeks after their last day', '');
 
+/** A form of the engine's own, with a list and links, to test them apart from any process. */
 const planForm: TaskForm = {
   fields: [
     {
@@ -37,6 +30,7 @@ const cause = {
   method: '5 Whys',
   analysis: 'Why? HR tells IT by email. Why? No joiner-mover-leaver workflow exists.',
   rootCause: 'The leaver process depends on an email from HR that nobody owns or checks',
+  similar: 'SaaS accounts outside SSO could be affected the same way',
 };
 
 describe('task forms', () => {
@@ -50,6 +44,7 @@ describe('task forms', () => {
       { field: 'data.method', message: 'Method must be one of: 5 Whys, Ishikawa, fault tree, other' },
       { field: 'data.analysis', message: 'Analysis is required' },
       { field: 'data.rootCause', message: 'Root cause is required' },
+      { field: 'data.similar', message: 'Similar nonconformities is required' },
     ]);
   });
 
