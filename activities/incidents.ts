@@ -4,12 +4,11 @@ import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
-import type { CorrectiveActionInput, NcClassification, NcSource, RegulatoryDeadline } from '../libs/domain/src';
-import { correctiveActionInput, createNonconformity } from './nonconformities';
+import type { RegulatoryDeadline } from '../libs/domain/src';
 
 export interface IncidentActivityDeps {
   db: DataSource;
-  config: Pick<AppConfig, 'webhooks' | 'nc' | 'tasks'>;
+  config: Pick<AppConfig, 'webhooks'>;
 }
 
 export interface IncidentProgress {
@@ -87,21 +86,6 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
         .values({ ...req, failedAt: new Date() } as QueryDeepPartialEntity<WebhookDeadLetter>)
         .orIgnore()
         .execute();
-    },
-
-    /** A nonconformity for a control that failed in an incident; `start` is set when it is new. */
-    async raiseNonconformity(req: {
-      source: NcSource;
-      sourceRef: string;
-      requirement: string;
-      description: string;
-      classification: NcClassification;
-      owner: string;
-      raisedBy: string;
-    }): Promise<{ ncNumber: string; start?: CorrectiveActionInput }> {
-      const ismsManager = config.nc.ismsManager ?? req.owner;
-      const { nc, created } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
-      return { ncNumber: nc.id, start: created ? correctiveActionInput(nc, config) : undefined };
     },
   };
 }

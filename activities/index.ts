@@ -1,8 +1,9 @@
+import { createCycleActivities, type CycleActivityDeps } from './cycles';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createNcActivities, type NcActivityDeps } from './nonconformities';
 import { createTaskActivities, type TaskActivityDeps } from './tasks';
 
-export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps;
+export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps & CycleActivityDeps;
 
 /** Every activity the worker registers, built from its dependencies (real or fake in tests). */
 export function createActivities(deps: ActivityDeps) {
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTaskActivities(deps),
     ...createNcActivities(deps),
     ...createIncidentActivities(deps),
+    ...createCycleActivities(deps),
   };
 }
 

@@ -9,7 +9,7 @@ import { escapeHtml, sendOnce } from '../libs/mail/src';
 export interface NcActivityDeps {
   db: DataSource;
   mailer: Transporter;
-  config: Pick<AppConfig, 'smtp' | 'api'>;
+  config: Pick<AppConfig, 'smtp' | 'api' | 'nc' | 'tasks'>;
 }
 
 /** One dated line of an NC's timeline, and where the NC now stands. */
@@ -63,6 +63,26 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
         take: 10,
       });
       return rows.map((r) => `${r.id} (${r.status}, raised ${r.raisedAt.toISOString().slice(0, 10)}): ${r.description}`).join('\n');
+    },
+
+    /**
+     * A nonconformity a process found (a failed control in an incident, an audit finding), raised
+     * once per source reference; `start` is the correctiveAction input when it is new.
+     */
+    async raiseNonconformity(req: {
+      source: NcSource;
+      sourceRef: string;
+      requirement: string;
+      description: string;
+      classification: NcClassification;
+      owner: string;
+      raisedBy: string;
+      ismsManager?: string;
+      deadlines?: BodyDeadlines;
+    }): Promise<{ ncNumber: string; start?: CorrectiveActionInput }> {
+      const ismsManager = req.ismsManager ?? config.nc.ismsManager ?? req.owner;
+      const { nc, created } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
+      return { ncNumber: nc.id, start: created ? correctiveActionInput(nc, config) : undefined };
     },
 
     /** A notice about an NC (deadline warning, missed deadline), sent once per key. */

@@ -1,3 +1,5 @@
 export { humanTask } from './human-task';
 export { correctiveAction } from './corrective-action';
 export { incidentResponse } from './incident-response';
+export { certificationCycle } from './certification-cycle';
+export { internalAudit, managementReview, riskAssessment, policyReview, trainingCampaign, supplierReview, accessReview, kpiMeasurement } from './programme';

@@ -27,6 +27,9 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     notifyTicket: record('notifyTicket'),
     recordDeadLetter: record('recordDeadLetter'),
     raiseNonconformity: record('raiseNonconformity'),
+    saveCycle: record('saveCycle'),
+    recordProgrammeActivity: record('recordProgrammeActivity'),
+    notifyCycle: record('notifyCycle'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { FormData, RegulatoryDeadline, TaskForm } from '../../domain/src';
+import type { CycleView, FormData, RegulatoryDeadline, TaskForm } from '../../domain/src';
 
 /** The record of one emailed task: what auditors sample, and what `GET /tasks` reads. */
 @Entity('tasks')
@@ -209,4 +209,59 @@ export class Organisation {
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
 }
 
-export const ENTITIES = [TaskRecord, TaskEvent, TaskLink, OutboundMail, ApiKey, Nonconformity, NcEntry, NcCounter, Incident, IncidentEntry, WebhookDeadLetter, Organisation];
+/**
+ * A certification cycle (`<organisation>:<decision date>`, or `<organisation>:initial`): the
+ * request that set it up, and the view its workflow last wrote (plan, audits, status).
+ */
+@Entity('certification_cycles')
+export class CertificationCycle {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text', name: 'organisation_id' }) @Index('IDX_certification_cycles_organisation') organisationId!: string;
+  @Column({ type: 'date', name: 'decision_date', nullable: true }) decisionDate!: string | null;
+  @Column({ type: 'text', name: 'workflow_id' }) workflowId!: string;
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'text', name: 'next_audit_kind', nullable: true }) nextAuditKind!: string | null;
+  @Column({ type: 'date', name: 'next_audit_date', nullable: true }) nextAuditDate!: string | null;
+  /** The request as accepted (normalised), to answer a repeated one and refuse a different one. */
+  @Column({ type: 'jsonb' }) request!: Record<string, unknown>;
+  @Column({ type: 'jsonb', nullable: true }) view!: CycleView | null;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
+}
+
+/** One activity of a cycle's programme: its plan and status (from the cycle), its record (from the activity). */
+@Entity('cycle_activities')
+@Index('IDX_cycle_activities_status_due', ['status', 'due'])
+@Index('IDX_cycle_activities_owner_status', ['owner', 'status'])
+export class CycleActivityRecord {
+  @PrimaryColumn({ type: 'text', name: 'cycle_id' }) cycleId!: string;
+  @PrimaryColumn({ type: 'text', name: 'activity_id' }) activityId!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text', name: 'for_audit' }) forAudit!: string;
+  @Column({ type: 'date' }) due!: string;
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'text' }) owner!: string;
+  @Column({ type: 'text', name: 'workflow_id', nullable: true }) workflowId!: string | null;
+  @Column({ type: 'date', name: 'completed_on', nullable: true }) completedOn!: string | null;
+  @Column({ type: 'text', nullable: true }) summary!: string | null;
+  /** What its people recorded (DOMAIN.md section 2): the evidence an auditor samples. */
+  @Column({ type: 'jsonb', nullable: true }) record!: Record<string, unknown> | null;
+  @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
+}
+
+export const ENTITIES = [
+  TaskRecord,
+  TaskEvent,
+  TaskLink,
+  OutboundMail,
+  ApiKey,
+  Nonconformity,
+  NcEntry,
+  NcCounter,
+  Incident,
+  IncidentEntry,
+  WebhookDeadLetter,
+  Organisation,
+  CertificationCycle,
+  CycleActivityRecord,
+];

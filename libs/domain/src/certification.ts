@@ -44,7 +44,8 @@ export function workingDayOnOrBefore(d: CalendarDate, working: WorkingDays = MON
   return day;
 }
 
-export type ExternalAuditKind = 'surveillance1' | 'surveillance2' | 'recertification';
+/** Stage 1 and 2 only in a first certification; then two surveillance audits and the recertification. */
+export type ExternalAuditKind = 'stage1' | 'stage2' | 'surveillance1' | 'surveillance2' | 'recertification';
 
 export interface ExternalAudit {
   kind: ExternalAuditKind;
@@ -69,9 +70,12 @@ export interface CycleRules {
 
 export const DEFAULT_CYCLE_RULES: CycleRules = { recertificationLeadMonths: 3, surveillanceLeadDays: 30, workingDays: MONDAY_TO_FRIDAY };
 
-/** The certificate runs three years from the certification decision (not from the stage 2 audit). */
-export function certificateExpiry(decisionDate: CalendarDate): CalendarDate {
-  return addMonths(decisionDate, 36);
+/**
+ * The certificate runs three years from the certification decision (not from the stage 2 audit);
+ * a certificate renewed in time continues from the old expiry (`validFrom`).
+ */
+export function certificateExpiry(decisionDate: CalendarDate, validFrom?: CalendarDate): CalendarDate {
+  return addMonths(validFrom ?? decisionDate, 36);
 }
 
 /**
@@ -83,8 +87,9 @@ export function plannedAudits(
   decisionDate: CalendarDate,
   booked: Partial<Record<ExternalAuditKind, CalendarDate>> = {},
   rules: CycleRules = DEFAULT_CYCLE_RULES,
+  validFrom?: CalendarDate,
 ): ExternalAudit[] {
-  const expiry = certificateExpiry(decisionDate);
+  const expiry = certificateExpiry(decisionDate, validFrom);
   const plan = (d: CalendarDate) => workingDayOnOrBefore(d, rules.workingDays);
 
   const s1Latest = addMonths(decisionDate, 12);
@@ -137,6 +142,8 @@ export const HEAVY_ACTIVITY_AIMS: Array<[ActivityKind, number]> = [
 ];
 
 export interface ProgrammeRules {
+  /** Internal audits between two external audits (1, or 2 for every six months). */
+  internalAuditsPerYear: number;
   /** Nothing but the readiness check in this many days before an external audit. */
   quietDays: number;
   /** The readiness check this many days before the audit. */
@@ -149,6 +156,7 @@ export interface ProgrammeRules {
 }
 
 export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
+  internalAuditsPerYear: 1,
   quietDays: 28,
   readinessDays: 30,
   reviewAfterAuditDays: 14,
@@ -158,6 +166,8 @@ export const DEFAULT_PROGRAMME_RULES: ProgrammeRules = {
 };
 
 export interface PlannedActivity {
+  /** Stable across re-planning: `<audit>-<kind>-<n>` (the calendar's event UID and the child workflow's id). */
+  id: string;
   kind: ActivityKind;
   due: CalendarDate;
   heavy: boolean;
@@ -179,17 +189,19 @@ export function planProgramme(
   const quietFrom = addDays(audit.date, -rules.quietDays);
   const start = addDays(from, 7);
   const span = daysBetween(start, quietFrom);
-  if (span < 7 * HEAVY_ACTIVITY_AIMS.length) throw new Error(`Only ${span} days between ${from} and the quiet weeks before ${audit.date}: too short for a programme`);
+  const aims: Array<[ActivityKind, number]> =
+    rules.internalAuditsPerYear > 1 ? [['internalAudit', 0.22], ...HEAVY_ACTIVITY_AIMS] : HEAVY_ACTIVITY_AIMS;
+  if (span < 7 * aims.length) throw new Error(`Only ${span} days between ${from} and the quiet weeks before ${audit.date}: too short for a programme`);
   const onWorkingDay = (d: CalendarDate) => workingDayOnOrBefore(d, rules.workingDays);
   const lastAllowed = onWorkingDay(addDays(quietFrom, -1));
   const at = (fraction: number) => onWorkingDay(addDays(start, Math.round((span - 1) * fraction)));
 
   const taken = new Set<CalendarDate>();
-  const heavy: PlannedActivity[] = [];
-  for (const [kind, aim] of HEAVY_ACTIVITY_AIMS) {
+  const heavy: Array<Omit<PlannedActivity, 'id'>> = [];
+  for (const [kind, aim] of aims) {
     let due = at(aim);
     if (kind === 'managementReview') {
-      const auditDue = heavy.find((a) => a.kind === 'internalAudit')!.due;
+      const auditDue = heavy.filter((a) => a.kind === 'internalAudit').at(-1)!.due;
       if (daysBetween(auditDue, due) < rules.reviewAfterAuditDays) due = onWorkingDay(addDays(auditDue, rules.reviewAfterAuditDays + 2));
     }
     // One heavy activity per week: move to the next free week, or the previous one at the end of the window.
@@ -199,19 +211,32 @@ export function planProgramme(
     heavy.push({ kind, due, heavy: true, forAudit: audit.kind });
   }
 
-  const repeated = (kind: ActivityKind, times: number): PlannedActivity[] =>
+  const repeated = (kind: ActivityKind, times: number) =>
     Array.from({ length: times }, (_, i) => ({ kind, due: at((i + 1) / times), heavy: false, forAudit: audit.kind }));
-  const readiness: PlannedActivity = { kind: 'readinessCheck', due: onWorkingDay(addDays(audit.date, -rules.readinessDays)), heavy: false, forAudit: audit.kind };
-  return [...heavy, ...repeated('accessReview', rules.accessReviewsPerYear), ...repeated('kpiMeasurement', rules.kpiMeasurementsPerYear), readiness].sort(
-    (a, b) => parse(a.due) - parse(b.due) || a.kind.localeCompare(b.kind),
+  const readinessCheck = { kind: 'readinessCheck' as const, due: onWorkingDay(addDays(audit.date, -rules.readinessDays)), heavy: false, forAudit: audit.kind };
+  return withIds([...heavy, ...repeated('accessReview', rules.accessReviewsPerYear), ...repeated('kpiMeasurement', rules.kpiMeasurementsPerYear), readinessCheck]).sort(
+    (a, b) => parse(a.due) - parse(b.due) || a.id.localeCompare(b.id),
   );
+}
+
+/** Numbers each kind in date order: the second access review before surveillance 1 is `surveillance1-accessReview-2`. */
+function withIds(activities: Array<Omit<PlannedActivity, 'id'>>): PlannedActivity[] {
+  const seen = new Map<string, number>();
+  return [...activities]
+    .sort((a, b) => parse(a.due) - parse(b.due))
+    .map((a) => {
+      const n = (seen.get(a.kind) ?? 0) + 1;
+      seen.set(a.kind, n);
+      return { id: `${a.forAudit}-${a.kind}-${n}`, ...a };
+    });
 }
 
 export interface ActivityStatus {
   kind: ActivityKind;
   due: CalendarDate;
   heavy: boolean;
-  status: 'planned' | 'open' | 'completed' | 'cancelled';
+  /** `notTracked`: due before ismsflow started running the cycle. */
+  status: 'planned' | 'open' | 'completed' | 'cancelled' | 'notTracked';
   completedOn?: CalendarDate;
 }
 
@@ -230,7 +255,7 @@ export const DEFAULT_BUNCHING = { weeks: 6, share: 0.5 };
 
 /** What the ISMS manager needs to know before an external audit: done, open, overdue, bunched. */
 export function readiness(activities: ActivityStatus[], auditDate: CalendarDate, today: CalendarDate, bunching = DEFAULT_BUNCHING): Readiness {
-  const live = activities.filter((a) => a.status !== 'cancelled');
+  const live = activities.filter((a) => a.status !== 'cancelled' && a.status !== 'notTracked');
   const done = live.filter((a) => a.status === 'completed');
   const open = live.filter((a) => a.status !== 'completed');
   const overdue = open.filter((a) => parse(a.due) < parse(today));

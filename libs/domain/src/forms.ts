@@ -138,6 +138,27 @@ export const FORM_CHECKS = {
   incidentReview(values: FormData): FieldError[] {
     return values.controlFailed === 'yes' && !values.failedControl ? [{ field: 'data.failedControl', message: 'Name the control that failed' }] : [];
   },
+  /** ISO 27001 9.2.2: auditors are chosen so the audit is objective and impartial. */
+  auditPlan(values: FormData): FieldError[] {
+    return values.impartial === 'no' ? [{ field: 'data.impartial', message: 'Choose an auditor who does not audit their own work (ISO 27001 9.2.2)' }] : [];
+  },
+  /** Top management reviews the ISMS (9.3.1): at least one of them attended. */
+  reviewMeeting(values: FormData, context: Record<string, string>): FieldError[] {
+    const attendees = typeof values.attendees === 'string' ? values.attendees.toLowerCase() : '';
+    const top = (context.topManagement ?? '').split(',').filter(Boolean);
+    return top.length && !top.some((person) => attendees.includes(person.toLowerCase()))
+      ? [{ field: 'data.attendees', message: `Top management must attend the management review: list at least one of ${top.join(', ')}` }]
+      : [];
+  },
+  /** Whole numbers, and no more completions than people. */
+  trainingCampaign(values: FormData): FieldError[] {
+    const count = (v: FormValue | undefined) => (typeof v === 'string' && /^\d{1,7}$/.test(v.trim()) ? Number(v) : NaN);
+    const staff = count(values.staffInScope);
+    const completed = count(values.completed);
+    if (Number.isNaN(staff) || staff === 0) return [{ field: 'data.staffInScope', message: 'Staff in scope must be a whole number above 0' }];
+    if (Number.isNaN(completed)) return [{ field: 'data.completed', message: 'Staff who completed it must be a whole number' }];
+    return completed > staff ? [{ field: 'data.completed', message: 'More people completed it than are in scope' }] : [];
+  },
   /** Every action is due in the future. */
   actionPlan(values: FormData, _context: Record<string, string>, now: string): FieldError[] {
     const today = now.slice(0, 10);

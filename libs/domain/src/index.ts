@@ -5,3 +5,4 @@ export * from './nonconformity';
 export * from './regulatory';
 export * from './incident';
 export * from './certification';
+export * from './programme';

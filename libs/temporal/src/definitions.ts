@@ -5,7 +5,22 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { HumanTaskInput, HumanTaskResult, IncidentView, NcView, TaskCompletion, TaskReassignment, TaskView, TicketEvent } from '../../domain/src';
+import type {
+  AuditBooking,
+  AuditResultReport,
+  CalendarDate,
+  ChangeReport,
+  CycleView,
+  HumanTaskInput,
+  HumanTaskResult,
+  IncidentView,
+  NcView,
+  TaskCompletion,
+  TaskReassignment,
+  TaskView,
+  TicketEvent,
+} from '../../domain/src';
+import { cycleWorkflowId } from '../../domain/src/programme';
 
 export const TASK_QUEUE = 'ismsflow';
 
@@ -39,6 +54,7 @@ export const workflowIds = {
   task: (taskId: string) => `task:${taskId}`,
   nc: (ncNumber: string) => `nc:${ncNumber}`,
   incident: (incidentId: string) => `incident:${incidentId}`,
+  cycle: cycleWorkflowId,
 };
 
 export const completeTaskUpdate = defineUpdate<HumanTaskResult, [TaskCompletion]>('completeTask');
@@ -52,3 +68,13 @@ export const ncStateQuery = defineQuery<NcView>('nonconformityState');
 /** Fire-and-forget from ticketing systems, delivered in order; the workflow drops repeated event ids. */
 export const ticketEventSignal = defineSignal<[TicketEvent]>('ticketEvent');
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');
+
+/** A programme activity tells its cycle it is done (the cycle may have continued as new since it started it). */
+export const programmeActivityDoneSignal = defineSignal<[{ activityId: string; completedOn: CalendarDate; summary: string }]>('programmeActivityDone');
+/** The certification body booked an external audit's date: the rest of the cycle is re-planned around it. */
+export const bookAuditUpdate = defineUpdate<CycleView, [AuditBooking]>('bookExternalAudit');
+/** An external audit's result and findings; major and minor findings start corrective actions. */
+export const recordAuditResultUpdate = defineUpdate<CycleView, [AuditResultReport]>('recordAuditResult');
+/** A significant change: a risk re-assessment (and policy review) now, not at the yearly one. */
+export const significantChangeUpdate = defineUpdate<CycleView, [ChangeReport]>('recordSignificantChange');
+export const cycleStateQuery = defineQuery<CycleView>('cycleState');

@@ -1,20 +1,5 @@
 import { createEvents, type DateArray, type EventAttributes } from 'ics';
-import type { ExternalAudit, PlannedActivity } from '../../../../libs/domain/src';
-
-const TITLES: Record<string, string> = {
-  surveillance1: 'Surveillance audit 1',
-  surveillance2: 'Surveillance audit 2',
-  recertification: 'Recertification audit',
-  riskAssessment: 'Risk assessment',
-  trainingCampaign: 'Awareness training campaign',
-  policyReview: 'Policy review',
-  internalAudit: 'Internal audit',
-  supplierReview: 'Critical supplier reviews',
-  managementReview: 'Management review',
-  accessReview: 'Access review',
-  kpiMeasurement: 'KPI measurement',
-  readinessCheck: 'Audit readiness check',
-};
+import { TITLES, type ExternalAudit, type PlannedActivity } from '../../../../libs/domain/src';
 
 const day = (d: string): DateArray => d.split('-').map(Number) as DateArray;
 
@@ -33,7 +18,7 @@ export function programmeCalendar(cycleId: string, organisation: string, audits:
       categories: ['ISMS', 'external audit'],
     })),
     ...activities.map((a) => ({
-      uid: `${cycleId}:${a.forAudit}:${a.kind}:${a.due}@ismsflow`,
+      uid: `${cycleId}:${a.id}@ismsflow`,
       title: `${organisation}: ${TITLES[a.kind]} due`,
       description: `Part of the ISMS programme before the ${TITLES[a.forAudit].toLowerCase()}.`,
       start: day(a.due),
