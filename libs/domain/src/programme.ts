@@ -189,7 +189,7 @@ export interface CycleState {
 export interface CycleView {
   cycleId: string;
   workflowId: string;
-  organisation: { id: string; name: string };
+  organisation: { id: string; name: string; timeZone: string };
   decisionDate?: CalendarDate;
   expiry?: CalendarDate;
   status: CycleStatus;
@@ -291,7 +291,7 @@ export function cycleView(input: CycleInput, state: CycleState, waitingFor: stri
   return {
     cycleId: input.cycleId,
     workflowId: cycleWorkflowId(input.cycleId),
-    organisation: { id: input.organisation.id, name: input.organisation.name },
+    organisation: { id: input.organisation.id, name: input.organisation.name, timeZone: input.organisation.timeZone },
     decisionDate: state.decisionDate,
     expiry: state.decisionDate ? certificateExpiry(state.decisionDate, input.validFrom) : undefined,
     status: state.status,

@@ -40,3 +40,17 @@ export function verifyTaskLink(secret: string, token: string, c: TaskLinkClaims)
   const given = Buffer.from(token);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
+
+/**
+ * A calendar feed's token: calendar apps cannot send an API key, so the feed's URL carries an
+ * HMAC of the cycle id. Anyone with the URL sees the plan's dates and titles, nothing else.
+ */
+export function calendarToken(secret: string, cycleId: string): string {
+  return createHmac('sha256', secret).update(`calendar|${cycleId}`).digest('base64url');
+}
+
+export function verifyCalendarToken(secret: string, cycleId: string, token: unknown): boolean {
+  const expected = Buffer.from(calendarToken(secret, cycleId));
+  const given = Buffer.from(typeof token === 'string' ? token : '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Organisation } from '../../../../libs/db/src';
+import { canonicalJson } from '../common/canonical-json';
 import { ProblemException } from '../common/problem';
 import type { OrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto';
 
@@ -16,7 +17,7 @@ export class OrganisationsService {
     const result = await repo.createQueryBuilder().insert().values({ ...dto, createdAt: now, updatedAt: now }).orIgnore().execute();
     const organisation = await repo.findOneByOrFail({ id: dto.id });
     const created = (result.raw as unknown[]).length > 0;
-    if (!created && canonical(this.fields(organisation)) !== canonical(this.fields(dto))) {
+    if (!created && canonicalJson(this.fields(organisation)) !== canonicalJson(this.fields(dto))) {
       throw new ProblemException(409, `Organisation ${dto.id} already exists with other settings: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
     }
     return { organisation, created };
@@ -43,11 +44,4 @@ export class OrganisationsService {
     const { name, ismsManager, topManagement, certificationBody, scope, timeZone, workingDays } = o;
     return { name, ismsManager, topManagement, certificationBody: { ...certificationBody }, scope, timeZone, workingDays };
   }
-}
-
-/** JSON with sorted keys and no undefined values: PostgreSQL's jsonb does not keep key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
 }

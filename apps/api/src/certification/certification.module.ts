@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { CertificationController } from './certification.controller';
+import { CertificationService } from './certification.service';
+
+@Module({ imports: [OrganisationsModule], controllers: [CertificationController], providers: [CertificationService] })
+export class CertificationModule {}
