@@ -9,11 +9,13 @@ import path from 'node:path';
 import { WorkflowNotFoundError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { DAY_MS, DEFAULT_CORRECTIVE_ACTION_POLICY, HOUR_MS, type FormData } from '../../libs/domain/src';
-import { correctiveAction, incidentResponse } from '../../workflows';
+import { addDays, DAY_MS, DEFAULT_CORRECTIVE_ACTION_POLICY, HOUR_MS, localDate, type FormData } from '../../libs/domain/src';
+import { certificationCycle, correctiveAction, incidentResponse } from '../../workflows';
+import { cycleDriver, simulatedOwnersBundle } from '../support/cycle-driver';
+import { ACME, cycleInput } from '../support/cycle-input';
 import { assessment, incidentInput } from '../support/incident-input';
 import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
-import { completeTaskUpdate, reassignTaskUpdate, ticketEventSignal } from '../../libs/temporal/src/definitions';
+import { completeTaskUpdate, reassignTaskUpdate, significantChangeUpdate, ticketEventSignal, workflowIds } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
 import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env';
@@ -60,6 +62,31 @@ async function main(): Promise<void> {
   });
   await env.teardown();
   await recordOnDevServer(save);
+  await recordCycle(save);
+}
+
+/**
+ * A certification cycle's first year: a significant change, every activity done by simulated
+ * owners, the surveillance audit with a major finding, then the continue-as-new into year two.
+ */
+async function recordCycle(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const fake = recordingActivities(() => env.currentTimeMs());
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: { code: await simulatedOwnersBundle() }, activities: fake.activities });
+  await worker.runUntil(async () => {
+    const decision = localDate(await env.currentTimeMs(), ACME.timeZone);
+    const input = cycleInput(decision);
+    const first = await env.client.workflow.start(certificationCycle, { args: [input], taskQueue: 'record', workflowId: workflowIds.cycle(input.cycleId) });
+    const drive = cycleDriver(env, input);
+    await drive.until(addDays(decision, 40));
+    await drive.update(significantChangeUpdate, { kind: 'reorganisation', description: 'IT moves under the COO', policyReview: true, recordedBy: ACME.ismsManager }, (v) => v.changes.length === 1, 'the change');
+    await drive.auditHeld([{ type: 'major', requirement: 'ISO 27001 9.3', description: 'No management review input on supplier performance' }]);
+    const firstRun = env.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId);
+    await drive.until(addDays(decision, 420));
+    if ((await firstRun.describe()).status.name !== 'CONTINUED_AS_NEW') throw new Error('the first run did not continue as new');
+    await save('certification-cycle-first-year-continued-as-new', firstRun);
+  });
+  await env.teardown();
 }
 
 /**
