@@ -78,6 +78,8 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
   const preparingFor = target()?.kind;
   let changed = false;
   let waitingFor = 'planning';
+  /** Reminders about a missing audit result sent by this run (the outbox also sends each key once). */
+  const reminded = new Set<string>();
   const view = () => cycleView(input, state, waitingFor);
 
   const publish = () => {
@@ -293,9 +295,11 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
   /** After the audit date, the ISMS manager is reminded every few days until its result is recorded. */
   async function remindAboutResult(audit: AuditEntry): Promise<void> {
     const n = Math.floor(daysBetween(audit.date, today()) / input.cadences.auditResultReminderDays);
-    if (n < 1) return;
+    const key = `result-${audit.kind}-${n}`;
+    if (n < 1 || reminded.has(key)) return;
+    reminded.add(key);
     await mail(
-      `result-${audit.kind}-${n}`,
+      key,
       `record the result of the ${TITLES[audit.kind].toLowerCase()}`,
       `The ${TITLES[audit.kind].toLowerCase()} was planned for ${audit.date}. Record its result and findings (POST /certification-cycles/${input.cycleId}/audits/${audit.kind}/result): the cycle plans the next year from it, and its nonconformities need corrective actions within the certification body's deadlines.`,
     );
