@@ -30,7 +30,7 @@ export function cycleDriver(env: TestWorkflowEnvironment, input: CycleInput) {
   /** Waits (in real time) until the cycle's state satisfies `done`. */
   async function reaches(done: (v: CycleView) => boolean, what: string, cycleId?: string): Promise<CycleView> {
     let last: CycleView | undefined;
-    for (let i = 0; i < 400; i++) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       last = await state(cycleId).catch(() => undefined);
       if (last && done(last)) return last;
       await new Promise((r) => setTimeout(r, 25));

@@ -21,3 +21,12 @@ describe('the programme as an iCalendar feed', () => {
     expect(moved).toMatch(/DTSTART;VALUE=DATE:20270111/);
   });
 });
+
+describe('the feed of a running cycle', () => {
+  it('shows what is done as done', () => {
+    const [first, ...rest] = planProgramme('2026-03-16', plannedAudits('2026-03-16')[0]);
+    const ics = programmeCalendar('acme:2026-03-16', 'ACME', [], [{ ...first, status: 'completed', completedOn: first.due }, ...rest]).replace(/\r\n[ \t]/g, '');
+    expect(ics).toContain(`SUMMARY:ACME: KPI measurement (done ${first.due})`);
+    expect(ics).toContain('SUMMARY:ACME: Risk assessment due');
+  });
+});

@@ -98,6 +98,21 @@ describe('certificationCycle on the time-skipping server, with simulated owners'
     expect(saved.some((v) => v.cycleId === next.cycleId)).toBe(true);
   });
 
+  it('a first certification: the programme before stage 1, then the cycle from the decision that follows stage 2', async () => {
+    const stages = { stage1: addDays(decision, 150), stage2: addDays(decision, 180) };
+    const { drive } = await begin({ cycleId: 'acme:initial', decisionDate: undefined, firstCertification: stages });
+    expect((await drive.state()).audits.map((a) => a.kind)).toEqual(['stage1', 'stage2']);
+    const afterStage1 = await drive.auditHeld();
+    // The auditor expects at least one internal audit and one management review before stage 1.
+    const before = programme(afterStage1, 'stage1').filter((a) => a.heavy);
+    expect(before.map((a) => a.kind)).toEqual(expect.arrayContaining(['internalAudit', 'managementReview']));
+    expect(before.every((a) => a.status === 'completed' && a.completedOn! < stages.stage1)).toBe(true);
+    await drive.auditHeld();
+    const certified = await drive.reaches((v) => v.audits.length === 5, 'the cycle planned from the decision');
+    expect(certified).toMatchObject({ status: 'running', decisionDate: addDays(stages.stage2, 1), nextAudit: { kind: 'surveillance1' } });
+    expect(certified.expiry).toBe(certificateExpiry(addDays(stages.stage2, 1)));
+  });
+
   it('an activity nobody does escalates to the ISMS manager and shows as overdue in the readiness report', async () => {
     const { drive } = await begin({ owners: { accessReview: 'idle.admin@acme.example' } });
     const first = (await drive.state()).activities.find((a) => a.kind === 'accessReview')!;

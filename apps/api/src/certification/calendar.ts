@@ -7,7 +7,7 @@ const day = (d: string): DateArray => d.split('-').map(Number) as DateArray;
  * The cycle's plan as an iCalendar feed (RFC 5545, all-day events), so the people who do the work
  * see it in their own calendars. UIDs are stable: a re-planned date updates the event, not a copy.
  */
-export function programmeCalendar(cycleId: string, organisation: string, audits: ExternalAudit[], activities: PlannedActivity[]): string {
+export function programmeCalendar(cycleId: string, organisation: string, audits: ExternalAudit[], activities: Array<PlannedActivity & { status?: string; completedOn?: string }>): string {
   const events: EventAttributes[] = [
     ...audits.map((a) => ({
       uid: `${cycleId}:${a.kind}@ismsflow`,
@@ -19,7 +19,7 @@ export function programmeCalendar(cycleId: string, organisation: string, audits:
     })),
     ...activities.map((a) => ({
       uid: `${cycleId}:${a.id}@ismsflow`,
-      title: `${organisation}: ${TITLES[a.kind]} due`,
+      title: `${organisation}: ${TITLES[a.kind]} ${a.status === 'completed' ? `(done ${a.completedOn})` : 'due'}`,
       description: `Part of the ISMS programme before the ${TITLES[a.forAudit].toLowerCase()}.`,
       start: day(a.due),
       duration: { days: 1 },
