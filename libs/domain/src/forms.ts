@@ -95,6 +95,17 @@ export function formErrors(form: TaskForm, data: FormData | undefined, now: stri
   return errors;
 }
 
+/** Approve or reject `what`; a rejection says why (the reason goes back to whoever redoes it). */
+export function approvalForm(what: string): TaskForm {
+  return {
+    fields: [
+      { name: 'decision', label: `Decision on the ${what}`, type: 'select', required: true, options: ['approve', 'reject'] },
+      { name: 'reason', label: 'Reason', type: 'textarea', required: false, help: 'required when you reject' },
+    ],
+    check: 'approval',
+  };
+}
+
 /** Words that carry meaning, for comparing two texts. */
 function words(text: string): Set<string> {
   return new Set(text.toLowerCase().split(/[^a-z0-9äöüßéèàç]+/).filter((w) => w.length > 2));

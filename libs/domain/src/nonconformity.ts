@@ -3,7 +3,7 @@
  * react (correction), find the root cause, plan and do the actions, check they worked, change the
  * ISMS, close. Pure rules shared by the correctiveAction workflow and the API.
  */
-import type { TaskForm } from './forms';
+import { approvalForm, type TaskForm } from './forms';
 import type { TaskReminderPolicy } from './tasks';
 import { DAY_MS } from './time';
 
@@ -164,13 +164,7 @@ export const ncForms = {
     ],
     check: 'actionPlan',
   }),
-  approval: (what: string): TaskForm => ({
-    fields: [
-      { name: 'decision', label: `Decision on the ${what}`, type: 'select', required: true, options: ['approve', 'reject'] },
-      text('reason', 'Reason', false, 'required when you reject'),
-    ],
-    check: 'approval',
-  }),
+  approval: approvalForm,
   action: (): TaskForm => ({
     fields: [text('done', 'What was done', true), { name: 'evidence', label: 'Evidence', type: 'urls', required: true, help: 'one link per line' }],
   }),

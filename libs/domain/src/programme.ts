@@ -23,7 +23,7 @@ import {
   type ProgrammeRules,
   type Readiness,
 } from './certification';
-import type { TaskForm } from './forms';
+import { approvalForm, type FormField, type ListField, type TaskForm } from './forms';
 import type { BodyDeadlines, NcClassification } from './nonconformity';
 import type { TaskReminderPolicy } from './tasks';
 
@@ -426,45 +426,41 @@ function offsetMs(ms: number, timeZone: string): number {
 }
 
 /** What each activity's owner is asked for: the records DOMAIN.md section 2 lists. */
-const text = (name: string, label: string, required = true, help?: string) => ({ name, label, type: 'textarea' as const, required, help });
-const evidence = { name: 'evidence', label: 'Evidence', type: 'urls' as const, required: true, help: 'links to the records, one per line' };
-const approval = (what: string): TaskForm => ({
-  fields: [
-    { name: 'decision', label: `Decision on the ${what}`, type: 'select', required: true, options: ['approve', 'reject'] },
-    text('reason', 'Reason', false, 'required when you reject'),
-  ],
-  check: 'approval',
+const text = (name: string, label: string, required = true, help?: string): FormField => ({ name, label, type: 'textarea', required, help });
+const field = (name: string, label: string, type: FormField['type'] = 'text', options?: string[]): FormField => ({ name, label, type, required: true, ...(options ? { options } : {}) });
+const rows = (name: string, label: string, item: FormField[], limits: { min?: number; max: number; help?: string }): ListField => ({
+  name,
+  label,
+  type: 'list',
+  minItems: limits.min ?? 1,
+  maxItems: limits.max,
+  item,
+  ...(limits.help ? { help: limits.help } : {}),
 });
+const evidence = (label = 'Evidence'): FormField => ({ name: 'evidence', label, type: 'urls', required: true, help: 'links to the records, one per line' });
+const actions = rows('actions', 'Action', [field('description', 'What'), field('owner', 'Owner (email)', 'email'), field('due', 'Due', 'date')], { min: 0, max: 30 });
 
 export const programmeForms = {
   auditPlan: (scope: string[]): TaskForm => ({
     fields: [
       text('scope', 'Audit scope', true, `this audit's share of the cycle: ${scope.join('; ')}`),
       text('criteria', 'Audit criteria', true, 'e.g. ISO/IEC 27001:2022, the policies in scope'),
-      { name: 'auditor', label: 'Auditor (email)', type: 'email', required: true },
-      { name: 'impartial', label: 'The auditor does not audit their own work (9.2.2)', type: 'select', required: true, options: ['yes', 'no'] },
-      { name: 'plannedOn', label: 'Audit date', type: 'date', required: true },
+      field('auditor', 'Auditor (email)', 'email'),
+      field('impartial', 'The auditor does not audit their own work (9.2.2)', 'select', ['yes', 'no']),
+      field('plannedOn', 'Audit date', 'date'),
     ],
     check: 'auditPlan',
   }),
   auditReport: (): TaskForm => ({
     fields: [
-      { name: 'auditedOn', label: 'Audited on', type: 'date', required: true },
-      text('summary', 'Summary of the results', true),
-      {
-        name: 'findings',
-        label: 'Finding',
-        type: 'list',
-        minItems: 0,
-        maxItems: 50,
+      field('auditedOn', 'Audited on', 'date'),
+      text('summary', 'Summary of the results'),
+      rows('findings', 'Finding', [field('type', 'Type', 'select', ['major', 'minor', 'ofi']), field('requirement', 'Requirement'), field('description', 'Description and evidence')], {
+        min: 0,
+        max: 50,
         help: 'major and minor nonconformities each start a corrective action',
-        item: [
-          { name: 'type', label: 'Type', type: 'select', required: true, options: ['major', 'minor', 'ofi'] },
-          { name: 'requirement', label: 'Requirement', type: 'text', required: true },
-          { name: 'description', label: 'Description and evidence', type: 'text', required: true },
-        ],
-      },
-      { ...evidence, label: 'Audit report' },
+      }),
+      evidence('Audit report'),
     ],
   }),
   reviewInputs: (): TaskForm => ({
@@ -480,128 +476,67 @@ export const programmeForms = {
   }),
   reviewMeeting: (topManagement: string[]): TaskForm => ({
     fields: [
-      { name: 'heldOn', label: 'Held on', type: 'date', required: true },
+      field('heldOn', 'Held on', 'date'),
       text('attendees', 'Attendees', true, `top management must attend: ${topManagement.join(', ')}`),
       text('decisions', 'Decisions and outputs', true, 'continual improvement opportunities and any changes needed to the ISMS'),
-      {
-        name: 'actions',
-        label: 'Action',
-        type: 'list',
-        minItems: 0,
-        maxItems: 30,
-        item: [
-          { name: 'description', label: 'What', type: 'text', required: true },
-          { name: 'owner', label: 'Owner (email)', type: 'email', required: true },
-          { name: 'due', label: 'Due', type: 'date', required: true },
-        ],
-      },
-      { ...evidence, label: 'Minutes' },
+      actions,
+      evidence('Minutes'),
     ],
     check: 'reviewMeeting',
     context: { topManagement: topManagement.join(',') },
   }),
   riskAssessment: (): TaskForm => ({
     fields: [
-      {
-        name: 'risks',
-        label: 'Risk',
-        type: 'list',
-        minItems: 1,
-        maxItems: 200,
-        item: [
-          { name: 'asset', label: 'Asset or process', type: 'text', required: true },
-          { name: 'threat', label: 'Threat', type: 'text', required: true },
-          { name: 'vulnerability', label: 'Vulnerability', type: 'text', required: true },
-          { name: 'owner', label: 'Risk owner (email)', type: 'email', required: true },
-          { name: 'consequence', label: 'Consequence (1-5)', type: 'select', required: true, options: ['1', '2', '3', '4', '5'] },
-          { name: 'likelihood', label: 'Likelihood (1-5)', type: 'select', required: true, options: ['1', '2', '3', '4', '5'] },
-          { name: 'treatment', label: 'Treatment', type: 'select', required: true, options: ['avoid', 'reduce', 'share', 'accept'] },
-          { name: 'rationale', label: 'Rationale and controls', type: 'text', required: true },
+      rows(
+        'risks',
+        'Risk',
+        [
+          field('asset', 'Asset or process'),
+          field('threat', 'Threat'),
+          field('vulnerability', 'Vulnerability'),
+          field('owner', 'Risk owner (email)', 'email'),
+          field('consequence', 'Consequence (1-5)', 'select', ['1', '2', '3', '4', '5']),
+          field('likelihood', 'Likelihood (1-5)', 'select', ['1', '2', '3', '4', '5']),
+          field('treatment', 'Treatment', 'select', ['avoid', 'reduce', 'share', 'accept']),
+          field('rationale', 'Rationale and controls'),
         ],
-      },
-      evidence,
+        { max: 200 },
+      ),
+      evidence(),
     ],
   }),
-  treatmentApproval: approval('risk treatment plan and the residual risks'),
+  treatmentApproval: approvalForm('risk treatment plan and the residual risks'),
   policyReview: (): TaskForm => ({
     fields: [
-      {
-        name: 'policies',
-        label: 'Policy',
-        type: 'list',
-        minItems: 1,
-        maxItems: 100,
-        item: [
-          { name: 'policy', label: 'Policy', type: 'text', required: true },
-          { name: 'version', label: 'New version', type: 'text', required: true },
-          { name: 'changes', label: 'Changes (or "none")', type: 'text', required: true },
-          { name: 'nextReview', label: 'Next review', type: 'date', required: true },
-        ],
-      },
-      evidence,
+      rows('policies', 'Policy', [field('policy', 'Policy'), field('version', 'New version'), field('changes', 'Changes (or "none")'), field('nextReview', 'Next review', 'date')], { max: 100 }),
+      evidence(),
     ],
   }),
-  policyApproval: approval('reviewed policies'),
+  policyApproval: approvalForm('reviewed policies'),
   trainingCampaign: (): TaskForm => ({
-    fields: [
-      { name: 'course', label: 'Course', type: 'text', required: true },
-      { name: 'staffInScope', label: 'Staff in scope', type: 'text', required: true },
-      { name: 'completed', label: 'Staff who completed it', type: 'text', required: true },
-      text('drills', 'Drills run (phishing, tabletop)', false),
-      { ...evidence, label: 'Training records' },
-    ],
+    fields: [field('course', 'Course'), field('staffInScope', 'Staff in scope'), field('completed', 'Staff who completed it'), text('drills', 'Drills run (phishing, tabletop)', false), evidence('Training records')],
     check: 'trainingCampaign',
   }),
   supplierReview: (): TaskForm => ({
     fields: [
-      {
-        name: 'suppliers',
-        label: 'Supplier',
-        type: 'list',
-        minItems: 1,
-        maxItems: 100,
-        item: [
-          { name: 'supplier', label: 'Supplier', type: 'text', required: true },
-          { name: 'criticality', label: 'Criticality', type: 'select', required: true, options: ['critical', 'high'] },
-          { name: 'evidence', label: 'Evidence reviewed', type: 'select', required: true, options: ['ISO 27001 certificate', 'SOC 2 report', 'questionnaire', 'on-site audit'] },
-          { name: 'outcome', label: 'Outcome', type: 'select', required: true, options: ['acceptable', 'issues found', 'exit'] },
+      rows(
+        'suppliers',
+        'Supplier',
+        [
+          field('supplier', 'Supplier'),
+          field('criticality', 'Criticality', 'select', ['critical', 'high']),
+          field('evidence', 'Evidence reviewed', 'select', ['ISO 27001 certificate', 'SOC 2 report', 'questionnaire', 'on-site audit']),
+          field('outcome', 'Outcome', 'select', ['acceptable', 'issues found', 'exit']),
         ],
-      },
-      evidence,
+        { max: 100 },
+      ),
+      evidence(),
     ],
   }),
   accessReview: (): TaskForm => ({
-    fields: [
-      {
-        name: 'systems',
-        label: 'System',
-        type: 'list',
-        minItems: 1,
-        maxItems: 50,
-        item: [
-          { name: 'system', label: 'System', type: 'text', required: true },
-          { name: 'reviewer', label: 'Reviewer (email)', type: 'email', required: true },
-          { name: 'changes', label: 'Accounts removed or changed (or "none")', type: 'text', required: true },
-        ],
-      },
-      evidence,
-    ],
+    fields: [rows('systems', 'System', [field('system', 'System'), field('reviewer', 'Reviewer (email)', 'email'), field('changes', 'Accounts removed or changed (or "none")')], { max: 50 }), evidence()],
   }),
   kpiMeasurement: (): TaskForm => ({
-    fields: [
-      {
-        name: 'measurements',
-        label: 'Measurement',
-        type: 'list',
-        minItems: 1,
-        maxItems: 50,
-        item: [
-          { name: 'objective', label: 'Objective', type: 'text', required: true },
-          { name: 'metric', label: 'Metric', type: 'text', required: true },
-          { name: 'value', label: 'Value', type: 'text', required: true },
-          { name: 'target', label: 'Target', type: 'text', required: true },
-        ],
-      },
-    ],
+    fields: [rows('measurements', 'Measurement', [field('objective', 'Objective'), field('metric', 'Metric'), field('value', 'Value'), field('target', 'Target')], { max: 50 })],
   }),
 };
