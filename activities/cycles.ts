@@ -4,6 +4,7 @@ import type { AppConfig } from '../libs/config/src';
 import { CertificationCycle, CycleActivityRecord } from '../libs/db/src';
 import type { CycleView } from '../libs/domain/src';
 import { escapeHtml, sendOnce } from '../libs/mail/src';
+import { appendEvidence, type Evidence } from './evidence';
 
 export interface CycleActivityDeps {
   db: DataSource;
@@ -53,6 +54,7 @@ export function createCycleActivities({ db, mailer, config }: CycleActivityDeps)
           summary: a.summary ?? null,
           updatedAt: now,
         }));
+        await appendEvidence(tx, cycleEvidence(view));
         await tx.query(`DELETE FROM cycle_activities WHERE cycle_id = $1 AND NOT (activity_id = ANY($2))`, [view.cycleId, rows.map((r) => r.activityId)]);
         if (rows.length) {
           await tx
@@ -68,7 +70,11 @@ export function createCycleActivities({ db, mailer, config }: CycleActivityDeps)
 
     /** What the people of one programme activity recorded: the evidence an auditor samples. */
     async recordProgrammeActivity(req: { cycleId: string; activityId: string; record: Record<string, unknown> }): Promise<void> {
-      await db.getRepository(CycleActivityRecord).update({ cycleId: req.cycleId, activityId: req.activityId }, { record: req.record as never, updatedAt: new Date() });
+      await db.transaction(async (tx) => {
+        await tx.getRepository(CycleActivityRecord).update({ cycleId: req.cycleId, activityId: req.activityId }, { record: req.record as never, updatedAt: new Date() });
+        const kind = req.activityId.split('-')[1] ?? 'programme';
+        await appendEvidence(tx, [{ key: `cycle:${req.cycleId}:${req.activityId}:record`, actor: 'ismsflow', process: kind, reference: `${req.cycleId}/${req.activityId}`, kind: 'recorded', payload: req.record }]);
+      });
     },
 
     /** A notice about the cycle (readiness report, audit result reminder, next cycle), sent once per key. */
@@ -83,4 +89,23 @@ export function createCycleActivities({ db, mailer, config }: CycleActivityDeps)
       });
     },
   };
+}
+
+/** The cycle's state changes as evidence: each once, however often the cycle saves. */
+function cycleEvidence(view: CycleView): Evidence[] {
+  const ref = view.cycleId;
+  const cycle = (key: string, kind: string, actor: string, payload: unknown, reference = ref): Evidence => ({ key: `cycle:${ref}:${key}`, actor, process: 'certificationCycle', reference, kind, payload });
+  return [
+    cycle('started', 'started', 'ismsflow', { decisionDate: view.decisionDate ?? null, audits: view.audits.map((a) => ({ kind: a.kind, date: a.date })) }),
+    ...view.audits.filter((a) => a.booked && a.status !== 'done').map((a) => cycle(`audit:${a.kind}:booked:${a.date}`, 'auditBooked', 'ismsflow', { kind: a.kind, date: a.date })),
+    ...view.audits.flatMap((a) => (a.result ? [cycle(`audit:${a.kind}:result`, 'auditResult', a.result.recordedBy, a.result)] : [])),
+    ...view.changes.map((c) => cycle(`change:${c.number}`, 'significantChange', c.recordedBy, c)),
+    ...view.activities
+      .filter((a) => a.status === 'open' || a.status === 'completed' || a.status === 'cancelled')
+      .map((a) => ({
+        ...cycle(`${a.id}:${a.status}`, a.status === 'open' ? 'activityStarted' : `activity${a.status[0].toUpperCase()}${a.status.slice(1)}`, a.owner, { kind: a.kind, due: a.due, completedOn: a.completedOn ?? null, summary: a.summary ?? null }, `${ref}/${a.id}`),
+        process: a.kind,
+      })),
+    ...(view.status !== 'running' ? [cycle(`status:${view.status}`, view.status, 'ismsflow', { nextCycleId: view.nextCycleId ?? null })] : []),
+  ];
 }

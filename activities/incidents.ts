@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { AppConfig } from '../libs/config/src';
 import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
 import type { RegulatoryDeadline } from '../libs/domain/src';
+import { appendEvidence } from './evidence';
 
 export interface IncidentActivityDeps {
   db: DataSource;
@@ -41,6 +42,8 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
             .values({ incidentId: p.incidentId, ...p.entry, at: new Date(p.entry.at) } as QueryDeepPartialEntity<IncidentEntry>)
             .orIgnore()
             .execute();
+          const { key, kind, actor, at, data } = p.entry;
+          await appendEvidence(tx, [{ key: `incident:${p.incidentId}:${key}`, at: new Date(at), actor, process: 'incidentResponse', reference: p.incidentId, kind, payload: data }]);
         }
         await tx.getRepository(Incident).update(
           { id: p.incidentId },

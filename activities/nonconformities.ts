@@ -5,6 +5,7 @@ import type { AppConfig } from '../libs/config/src';
 import { NcEntry, Nonconformity } from '../libs/db/src';
 import { DAY_MS, ncNumber, type BodyDeadlines, type CorrectiveActionInput, type NcClassification, type NcSource, type NcStep } from '../libs/domain/src';
 import { escapeHtml, sendOnce } from '../libs/mail/src';
+import { appendEvidence, type Evidence } from './evidence';
 
 export interface NcActivityDeps {
   db: DataSource;
@@ -37,6 +38,7 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
             .values({ ncId: p.ncNumber, round: p.round, ...p.entry, at: new Date(p.entry.at), data: p.entry.data ?? {} } as QueryDeepPartialEntity<NcEntry>)
             .orIgnore()
             .execute();
+          await appendEvidence(tx, [ncEvidence(p.ncNumber, p.entry)]);
         }
         await tx.getRepository(Nonconformity).update(
           { id: p.ncNumber },
@@ -158,15 +160,9 @@ export async function createNonconformity(db: DataSource, n: NewNonconformity): 
         requestHash: n.requestHash,
       });
       await tx.getRepository(Nonconformity).insert(row);
-      await tx.getRepository(NcEntry).insert({
-        ncId: id,
-        key: 'raised',
-        kind: 'raised',
-        round: 1,
-        at: row.raisedAt,
-        actor: n.raisedBy,
-        data: { source: n.source, sourceRef: n.sourceRef ?? '', classification: n.classification, owner: n.owner },
-      });
+      const raised = { key: 'raised', kind: 'raised', at: row.raisedAt, actor: n.raisedBy, data: { source: n.source, sourceRef: n.sourceRef ?? '', classification: n.classification, owner: n.owner } };
+      await tx.getRepository(NcEntry).insert({ ncId: id, round: 1, ...raised });
+      await appendEvidence(tx, [ncEvidence(id, raised)]);
       return row;
     });
     return { nc, created: true };
@@ -176,6 +172,10 @@ export async function createNonconformity(db: DataSource, n: NewNonconformity): 
     if (raced) return { nc: raced, created: false };
     throw err;
   }
+}
+
+function ncEvidence(ncNumber: string, entry: { key: string; kind: string; actor: string; at: string | Date; data?: Record<string, unknown> }): Evidence {
+  return { key: `nc:${ncNumber}:${entry.key}`, at: new Date(entry.at), actor: entry.actor, process: 'correctiveAction', reference: ncNumber, kind: entry.kind, payload: entry.data };
 }
 
 /** What the correctiveAction workflow of a recorded NC starts with. */

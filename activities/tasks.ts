@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../libs/db/src';
+import { appendEvidence } from './evidence';
 import type { HumanTaskInput, TaskCompletion } from '../libs/domain/src';
 import { hashToken, signTaskLink } from '../libs/security/src';
 import { sendOnce } from '../libs/mail/src/outbox';
@@ -26,6 +27,7 @@ export async function recordTaskEvent(
     .values({ ...e, at: e.at ?? new Date(), data: e.data ?? {} } as QueryDeepPartialEntity<TaskEvent>)
     .orIgnore()
     .execute();
+  await appendEvidence(db, [{ key: `task:${e.taskId}:${e.key}`, at: e.at, actor: e.actor, process: 'humanTask', reference: e.taskId, kind: e.type, payload: e.data }]);
 }
 
 /** The task record as the API and the workflow both create it: whoever comes first writes it. */

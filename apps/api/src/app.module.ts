@@ -8,6 +8,7 @@ import { TemporalModule } from '../../../libs/temporal/src/temporal.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ProblemFilter } from './common/problem.filter';
 import { CertificationModule } from './certification/certification.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NonconformitiesModule } from './nonconformities/nonconformities.module';
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule],
+      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

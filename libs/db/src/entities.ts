@@ -249,6 +249,26 @@ export class CycleActivityRecord {
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
 }
 
+/**
+ * The append-only evidence log: one row per state change, completed task and approval, each
+ * hash-chained to the one before (libs/security/src/evidence-chain.ts). A trigger refuses every
+ * UPDATE, DELETE and TRUNCATE, and the application's role holds no such privilege on it.
+ */
+@Entity('evidence_log')
+export class EvidenceEntry {
+  @PrimaryColumn({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) seq!: number;
+  /** What it records, once: a retried activity appends nothing. */
+  @Column({ type: 'text' }) @Index('UQ_evidence_log_key', { unique: true }) key!: string;
+  @Column({ type: 'timestamptz' }) @Index('IDX_evidence_log_at') at!: Date;
+  @Column({ type: 'text' }) actor!: string;
+  @Column({ type: 'text' }) process!: string;
+  @Column({ type: 'text' }) reference!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text', name: 'payload_digest' }) payloadDigest!: string;
+  @Column({ type: 'text', name: 'prev_hash' }) prevHash!: string;
+  @Column({ type: 'text' }) hash!: string;
+}
+
 export const ENTITIES = [
   TaskRecord,
   TaskEvent,
@@ -264,4 +284,5 @@ export const ENTITIES = [
   Organisation,
   CertificationCycle,
   CycleActivityRecord,
+  EvidenceEntry,
 ];

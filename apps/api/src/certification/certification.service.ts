@@ -24,7 +24,7 @@ import { bookAuditUpdate, cycleStateQuery, recordAuditResultUpdate, SearchAttr, 
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
-import { canonicalJson } from '../common/canonical-json';
+import { canonicalJson } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
 import { sendUpdate } from '../common/temporal-errors';
 import { OrganisationsService } from '../organisations/organisations.service';

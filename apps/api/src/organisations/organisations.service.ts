@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Organisation } from '../../../../libs/db/src';
-import { canonicalJson } from '../common/canonical-json';
+import { canonicalJson } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
 import type { OrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto';
 

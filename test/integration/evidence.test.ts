@@ -1,0 +1,109 @@
+import { DataSource } from 'typeorm';
+import { appendEvidence } from '../../activities/evidence';
+import { EvidenceService } from '../../apps/api/src/evidence/evidence.service';
+import { createApiKey } from '../../libs/security/src';
+import { dataSourceOptions, migrate } from '../../libs/db/src';
+import { json, mailbox, startSystem } from '../support/system';
+
+describe('the evidence log', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    sys = await startSystem();
+  });
+  afterAll(() => sys?.close());
+
+  it('gets a dated, chained row for each step of a task, and verifies', async () => {
+    const assignee = `evidence-${process.pid}@acme.example`;
+    const created = await json(
+      sys.api('/tasks', { method: 'POST', json: { title: 'Sign the NDA register', instructions: 'Sign it.', assignee, dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString() } }),
+    );
+    await mailbox.waitFor(assignee, /Sign the NDA register/);
+    expect((await sys.api(`/tasks/${created.id}/complete`, { method: 'POST', json: { outcome: 'done', notes: 'Signed' } })).status).toBe(200);
+
+    let rows: Array<{ kind: string; actor: string; process: string; seq: number; prevHash: string; hash: string }> = [];
+    for (let i = 0; i < 100 && !rows.some((r) => r.kind === 'completed'); i++) {
+      rows = (await json(sys.api(`/evidence?reference=${created.id}`))).items;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['mailed', 'completed']));
+    expect(rows.find((r) => r.kind === 'completed')).toMatchObject({ process: 'humanTask', actor: 'test-suite', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    const verified = await json(sys.api('/evidence/verify'));
+    expect(verified).toMatchObject({ ok: true, firstBroken: null });
+    expect(verified.checked).toBeGreaterThanOrEqual(rows.length);
+  });
+
+  it('cannot be changed by the application: UPDATE, DELETE and TRUNCATE are refused', async () => {
+    await expect(sys.db.query(`UPDATE evidence_log SET actor = 'someone else'`)).rejects.toThrow(/append-only|permission denied/);
+    await expect(sys.db.query(`DELETE FROM evidence_log`)).rejects.toThrow(/append-only|permission denied/);
+    await expect(sys.db.query(`TRUNCATE evidence_log`)).rejects.toThrow(/append-only|permission denied/);
+    expect((await json(sys.api('/evidence/verify'))).ok).toBe(true);
+  });
+
+  it('is for admin keys only', async () => {
+    const { key } = await createApiKey(sys.db, `jira-${process.pid}`, 'integration');
+    expect((await sys.api('/evidence/verify', { key })).status).toBe(403);
+    expect((await sys.api('/evidence?from=yesterday')).status).toBe(422);
+  });
+
+  describe('tampered with by someone with the database superuser', () => {
+    // A database of its own: breaking the chain of the shared one would fail every other test.
+    const name = `evidence_tamper_${process.pid}`;
+    let db: DataSource;
+    let admin: DataSource;
+    beforeAll(async () => {
+      admin = new DataSource(dataSourceOptions(process.env.DATABASE_URL!));
+      await admin.initialize();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${name}`;
+      await migrate(url.toString());
+      db = new DataSource(dataSourceOptions(url.toString()));
+      await db.initialize();
+    });
+    afterAll(async () => {
+      await db?.destroy();
+      await admin?.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin?.destroy();
+    });
+
+    /** A fresh chain of five rows; tampering bypasses the trigger the way only a superuser can. */
+    async function freshChain() {
+      await tamper(`DELETE FROM evidence_log`);
+      for (let i = 1; i <= 5; i++) await appendEvidence(db.manager, [{ key: `k${i}`, actor: `a${i}`, process: 'humanTask', reference: `t${i}`, kind: 'completed', payload: { i } }]);
+      expect(await new EvidenceService(db).verify()).toMatchObject({ ok: true, checked: 5, head: { seq: 5 } });
+    }
+    async function tamper(sql: string) {
+      await db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL session_replication_role = replica`);
+        await tx.query(sql);
+      });
+    }
+
+    it('reports an edited row', async () => {
+      await freshChain();
+      await tamper(`UPDATE evidence_log SET actor = 'mallory' WHERE seq = 3`);
+      expect(await new EvidenceService(db).verify()).toMatchObject({ ok: false, checked: 2, firstBroken: { seq: 3, reason: 'row 3 was changed after it was written' } });
+    });
+
+    it('reports a deleted row', async () => {
+      await freshChain();
+      await tamper(`DELETE FROM evidence_log WHERE seq = 2`);
+      expect(await new EvidenceService(db).verify()).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: expect.stringContaining('row 2 is missing') } });
+    });
+
+    it('reports reordered rows', async () => {
+      await freshChain();
+      await tamper(`UPDATE evidence_log SET seq = -seq WHERE seq IN (2, 4)`);
+      await tamper(`UPDATE evidence_log SET seq = CASE seq WHEN -2 THEN 4 ELSE 2 END WHERE seq IN (-2, -4)`);
+      expect(await new EvidenceService(db).verify()).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
+    });
+
+    it('a retried append adds nothing', async () => {
+      await freshChain();
+      await appendEvidence(db.manager, [{ key: 'k5', actor: 'a5', process: 'humanTask', reference: 't5', kind: 'completed', payload: { i: 5 } }]);
+      expect(await new EvidenceService(db).verify()).toMatchObject({ ok: true, checked: 5 });
+    });
+  });
+});
