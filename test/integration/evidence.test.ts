@@ -1,3 +1,4 @@
+import AdmZip from 'adm-zip';
 import { DataSource } from 'typeorm';
 import { appendEvidence } from '../../activities/evidence';
 import { EvidenceService } from '../../apps/api/src/evidence/evidence.service';
@@ -105,5 +106,46 @@ describe('the evidence log', () => {
       await appendEvidence(db.manager, [{ key: 'k5', actor: 'a5', process: 'humanTask', reference: 't5', kind: 'completed', payload: { i: 5 } }]);
       expect(await new EvidenceService(db).verify()).toMatchObject({ ok: true, checked: 5 });
     });
+  });
+});
+
+describe('the evidence pack', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    sys = await startSystem();
+  });
+  afterAll(() => sys?.close());
+
+  it('is a zip an auditor reads without ismsflow: index, records as CSV and JSON, the chained log, and when things happened', async () => {
+    const assignee = `pack-${process.pid}@acme.example`;
+    const task = await json(sys.api('/tasks', { method: 'POST', json: { title: 'Review the backup policy', instructions: 'Review it.', assignee, dueAt: new Date(Date.now() + 86_400_000).toISOString() } }));
+    await mailbox.waitFor(assignee, /Review the backup policy/);
+    expect((await sys.api(`/tasks/${task.id}/complete`, { method: 'POST', json: { outcome: 'done' } })).status).toBe(200);
+    for (let i = 0; i < 100 && !(await json(sys.api(`/evidence?reference=${task.id}`))).items.some((r: { kind: string }) => r.kind === 'completed'); i++) await new Promise((r) => setTimeout(r, 100));
+
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await sys.api(`/evidence-pack?from=${today}&to=${today}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/zip');
+    expect(res.headers.get('content-disposition')).toContain(`ismsflow-evidence-${today}-to-${today}.zip`);
+    const zip = new AdmZip(Buffer.from(await res.arrayBuffer()));
+    const names = zip.getEntries().map((e) => e.entryName);
+    expect(names).toEqual(expect.arrayContaining(['index.html', 'VERIFY.txt', 'timeline.csv', 'tasks.csv', 'tasks.json', 'evidence-log.csv', 'evidence-log.json', 'nonconformities.csv', 'incidents.json', 'programme-activities.csv']));
+    const read = (name: string) => zip.readAsText(name);
+
+    const tasks = JSON.parse(read('tasks.json')) as Array<{ id: string; status: string; completed_by: string }>;
+    expect(tasks.find((t) => t.id === task.id)).toMatchObject({ status: 'completed', completed_by: 'test-suite' });
+    expect(read('tasks.csv').split('\n')[0]).toContain('completed_at');
+    const log = JSON.parse(read('evidence-log.json')) as Array<{ seq: string; reference: string; kind: string; hash: string; prev_hash: string }>;
+    expect(log.filter((r) => r.reference === task.id).map((r) => r.kind)).toEqual(expect.arrayContaining(['mailed', 'completed']));
+    // Within the pack, every row links to the one before it.
+    const bySeq = new Map(log.map((r) => [Number(r.seq), r]));
+    expect(log.slice(1).every((r) => !bySeq.has(Number(r.seq) - 1) || bySeq.get(Number(r.seq) - 1)!.hash === r.prev_hash)).toBe(true);
+    expect(read('index.html')).toContain('The hash chain was verified intact');
+    expect(read('index.html')).toMatch(new RegExp(`<th scope="row">humanTask</th>.*${today.slice(8)}`));
+    expect(read('timeline.csv')).toContain(`${today},humanTask,completed,`);
+
+    expect(await json(sys.api('/evidence-pack?from=2026-02-30&to=2026-01-01'))).toMatchObject({ status: 422, errors: [{ field: 'from' }] });
+    expect((await sys.api(`/evidence-pack?from=${today}&to=2020-01-01`)).status).toBe(422);
   });
 });

@@ -1,6 +1,7 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { AuthedRequest } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { PageQuery } from '../common/validation';
@@ -10,6 +11,11 @@ export class ListEvidenceQuery extends PageQuery {
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' }) from?: string;
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' }) to?: string;
   @ApiPropertyOptional({ example: 'NC-2026-0007', description: 'A process reference (a cycle id also matches its activities)' }) @IsOptional() @MaxLength(200) @IsString() reference?: string;
+}
+
+export class EvidencePackQuery {
+  @ApiProperty({ example: '2026-01-01', description: 'First day of the period' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date (YYYY-MM-DD)' }) @IsString() from!: string;
+  @ApiProperty({ example: '2026-12-31', description: 'Last day of the period (included)' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date (YYYY-MM-DD)' }) @IsString() to!: string;
 }
 
 /** The evidence log is for admins and auditors: integrations read their own processes elsewhere. */
@@ -37,5 +43,32 @@ export class EvidenceController {
   verify(@Req() req: AuthedRequest) {
     requireAdmin(req);
     return this.evidence.verify();
+  }
+}
+
+@ApiTags('evidence')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@ApiResponse({ status: 403, description: 'Not an admin key' })
+@Controller('evidence-pack')
+export class EvidencePackController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  @Get()
+  @ApiProduces('application/zip')
+  @ApiOperation({ summary: "The auditor's evidence pack for a period: an index page, CSV and JSON of every process record, the evidence log with its chain, and when each activity happened" })
+  async pack(@Query() query: EvidencePackQuery, @Req() req: AuthedRequest, @Res() res: Response) {
+    requireAdmin(req);
+    const from = new Date(`${query.from}T00:00:00Z`);
+    const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
+    const errors = [
+      ...(Number.isNaN(from.getTime()) || !from.toISOString().startsWith(query.from) ? [{ field: 'from', message: 'from is not a calendar date' }] : []),
+      ...(Number.isNaN(to.getTime()) ? [{ field: 'to', message: 'to is not a calendar date' }] : []),
+    ];
+    if (!errors.length && to <= from) errors.push({ field: 'to', message: 'to must not be before from' });
+    if (!errors.length && to.getTime() - from.getTime() > 5 * 366 * 86_400_000) errors.push({ field: 'to', message: 'a pack covers at most five years' });
+    if (errors.length) throw ProblemException.invalid(errors);
+    res.status(200).type('application/zip').attachment(`ismsflow-evidence-${query.from}-to-${query.to}.zip`);
+    await this.evidence.pack(res, { from, to });
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EvidenceController } from './evidence.controller';
+import { EvidenceController, EvidencePackController } from './evidence.controller';
 import { EvidenceService } from './evidence.service';
 
-@Module({ controllers: [EvidenceController], providers: [EvidenceService] })
+@Module({ controllers: [EvidenceController, EvidencePackController], providers: [EvidenceService] })
 export class EvidenceModule {}

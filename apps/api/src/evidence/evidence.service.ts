@@ -1,8 +1,10 @@
+import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { MoreThan, type DataSource } from 'typeorm';
 import { EvidenceEntry } from '../../../../libs/db/src';
 import { chainChecker, type ChainBreak } from '../../../../libs/security/src';
+import { writeEvidencePack, type Period } from './evidence-pack';
 
 const BATCH = 2000;
 
@@ -29,6 +31,11 @@ export class EvidenceService {
       if (rows.length < BATCH) return { ok: true, checked: checker.checked, head, firstBroken: null };
       after = rows[rows.length - 1].seq;
     }
+  }
+
+  /** Verifies the chain first, so the pack's front page can say whether it holds. */
+  async pack(out: Writable, period: Period): Promise<void> {
+    await writeEvidencePack(this.db, out, period, await this.verify());
   }
 
   async list(q: { from?: string; to?: string; reference?: string; limit: number; offset: number }) {

@@ -1,0 +1,198 @@
+import { Readable, type Writable } from 'node:stream';
+import archiver from 'archiver';
+import { stringify } from 'csv-stringify/sync';
+import type { DataSource } from 'typeorm';
+import { escapeHtml } from '../../../../libs/mail/src';
+
+/** The period of a pack: [from, to) as instants. */
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * One dataset of the pack: rows a SQL query selects for the period (`$1` = from, `$2` = to), read
+ * page by page in a stable order, so memory does not grow with the number of rows.
+ */
+interface Dataset {
+  name: string;
+  title: string;
+  sql: string;
+  order: string;
+}
+
+const DATASETS: Dataset[] = [
+  { name: 'organisations', title: 'Organisations and their certification bodies', sql: 'SELECT * FROM organisations', order: 'id' },
+  { name: 'certification-cycles', title: 'Certification cycles: audits, plan, status', sql: 'SELECT id, organisation_id, decision_date, status, next_audit_kind, next_audit_date, view, created_at, updated_at FROM certification_cycles', order: 'id' },
+  {
+    name: 'programme-activities',
+    title: 'Programme activities with their records (internal audits, management reviews, risk assessments...)',
+    sql: 'SELECT * FROM cycle_activities WHERE (completed_on >= $1::date AND completed_on < $2::date) OR (due >= $1::date AND due < $2::date)',
+    order: 'due, cycle_id, activity_id',
+  },
+  {
+    name: 'tasks',
+    title: 'Emailed tasks: who was asked what, when, and how they answered',
+    sql: 'SELECT id, workflow_id, process, title, assignee, escalate_to, external_ref, due_at, status, outcome, notes, evidence, data, completed_by, completed_at, created_by, created_at FROM tasks WHERE (created_at >= $1 AND created_at < $2) OR (completed_at >= $1 AND completed_at < $2)',
+    order: 'created_at, id',
+  },
+  { name: 'task-events', title: 'Every dated step of every task (mailed, reminded, escalated, completed)', sql: 'SELECT * FROM task_events WHERE at >= $1 AND at < $2', order: 'at, id' },
+  {
+    name: 'nonconformities',
+    title: 'Nonconformities and corrective actions (clause 10.2)',
+    sql: 'SELECT * FROM nonconformities WHERE raised_at < $2 AND (closed_at IS NULL OR closed_at >= $1)',
+    order: 'raised_at, id',
+  },
+  { name: 'nonconformity-timeline', title: 'Every dated step of every nonconformity', sql: 'SELECT * FROM nc_entries WHERE at >= $1 AND at < $2', order: 'at, id' },
+  {
+    name: 'incidents',
+    title: 'Incidents with their regulatory decisions and deadlines',
+    sql: 'SELECT id, system, ticket_id, title, description, detected_at, reported_at, aware_at, reported_by, handler, step, handling, severity, regimes, deadlines, closed_at, closed_by FROM incidents WHERE reported_at < $2 AND (closed_at IS NULL OR closed_at >= $1)',
+    order: 'reported_at, id',
+  },
+  { name: 'incident-timeline', title: 'Every dated step of every incident', sql: 'SELECT * FROM incident_entries WHERE at >= $1 AND at < $2', order: 'at, id' },
+  { name: 'evidence-log', title: 'The evidence log with its hash chain (see VERIFY.txt)', sql: 'SELECT * FROM evidence_log WHERE at >= $1 AND at < $2', order: 'seq' },
+];
+
+const PAGE = 1000;
+
+/** A value as a CSV cell: timestamps in ISO, structures as JSON. */
+function cell(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+async function* pages(db: DataSource, d: Dataset, period: Period): AsyncGenerator<Array<Record<string, unknown>>> {
+  const params = d.sql.includes('$1') ? [period.from, period.to] : [];
+  for (let offset = 0; ; offset += PAGE) {
+    const rows = await db.query<Array<Record<string, unknown>>>(`${d.sql} ORDER BY ${d.order} LIMIT ${PAGE} OFFSET ${offset}`, params);
+    if (rows.length) yield rows;
+    if (rows.length < PAGE) return;
+  }
+}
+
+async function* csv(db: DataSource, d: Dataset, period: Period): AsyncGenerator<string> {
+  let header = true;
+  for await (const rows of pages(db, d, period)) {
+    yield stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cell(v)]))), { header });
+    header = false;
+  }
+}
+
+async function* json(db: DataSource, d: Dataset, period: Period): AsyncGenerator<string> {
+  let first = true;
+  yield '[\n';
+  for await (const rows of pages(db, d, period)) {
+    for (const r of rows) {
+      yield `${first ? '' : ',\n'}${JSON.stringify(r)}`;
+      first = false;
+    }
+  }
+  yield '\n]\n';
+}
+
+interface Happened {
+  process: string;
+  kind: string;
+  day: string;
+  count: number;
+}
+
+/** What happened when: completions, approvals, audits, per process and day (bounded by days x processes). */
+async function timeline(db: DataSource, period: Period): Promise<Happened[]> {
+  const rows = await db.query<Array<{ process: string; kind: string; day: string; count: string }>>(
+    `SELECT process, kind, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS count
+       FROM evidence_log
+      WHERE at >= $1 AND at < $2 AND kind IN ('completed', 'activityCompleted', 'closureApproval', 'planApproval', 'effectivenessReview', 'auditResult', 'significantChange', 'closed', 'raised', 'reported')
+      GROUP BY process, kind, day ORDER BY process, day`,
+    [period.from, period.to],
+  );
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+function months(period: Period): string[] {
+  const out: string[] = [];
+  const d = new Date(Date.UTC(period.from.getUTCFullYear(), period.from.getUTCMonth(), 1));
+  while (d < period.to && out.length < 60) {
+    out.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return out;
+}
+
+/** The auditor's front page: what is in the pack, whether the chain holds, and when things happened, month by month. */
+function indexPage(period: Period, happened: Happened[], chain: { ok: boolean; checked: number; head: { seq: number; hash: string } | null }, generatedAt: Date): string {
+  const ms = months(period);
+  const processes = [...new Set(happened.map((h) => h.process))].sort();
+  const grid = processes
+    .map((p) => {
+      const cells = ms.map((m) => {
+        const days = happened.filter((h) => h.process === p && h.day.startsWith(m)).map((h) => `${h.day.slice(8)}${h.count > 1 ? ` (${h.count})` : ''}`);
+        return `<td>${days.length ? escapeHtml(days.join(', ')) : ''}</td>`;
+      });
+      return `<tr><th scope="row">${escapeHtml(p)}</th>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  const files = DATASETS.map((d) => `<li>${escapeHtml(d.title)}: <a href="${d.name}.csv">${d.name}.csv</a>, <a href="${d.name}.json">${d.name}.json</a></li>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ISMS evidence pack ${period.from.toISOString().slice(0, 10)} to ${period.to.toISOString().slice(0, 10)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25rem .5rem;vertical-align:top;font-size:.9rem}</style></head>
+<body>
+<h1>ISMS evidence pack</h1>
+<p>Period: ${period.from.toISOString()} to ${period.to.toISOString()} (end exclusive). Generated by ismsflow at ${generatedAt.toISOString()}.</p>
+<h2>The evidence log</h2>
+<p>${chain.ok ? `The hash chain was verified intact over all ${chain.checked} rows` : 'The hash chain is BROKEN: see GET /evidence/verify'}${chain.head ? `; its head is row ${chain.head.seq}, hash <code>${chain.head.hash}</code>` : ''}. VERIFY.txt says how to recompute it without ismsflow.</p>
+<h2>When things happened</h2>
+<p>Days of the month on which each process completed a step, an approval or an audit (a count where there were several): evidence spread across the year, or bunched.</p>
+<table><thead><tr><th scope="col">process</th>${ms.map((m) => `<th scope="col">${m}</th>`).join('')}</tr></thead>
+<tbody>
+${grid}
+</tbody></table>
+<h2>Files</h2>
+<ul>
+${files}
+<li>When things happened, as data: <a href="timeline.csv">timeline.csv</a></li>
+</ul>
+</body></html>
+`;
+}
+
+const VERIFY = `How to verify the evidence log (evidence-log.csv) without ismsflow
+
+Each row's hash is the SHA-256 (hex) of these fields joined by a newline ("\\n"):
+  prev_hash, seq, key, at (ISO 8601 in UTC with milliseconds, e.g. 2026-11-24T10:00:00.000Z),
+  actor, process, reference, kind, payload_digest
+and each row's prev_hash is the hash of the row before it (seq - 1); the first row of the log has
+64 zeros. payload_digest is the SHA-256 of the recorded data as JSON with its keys sorted.
+
+Check, in seq order: no seq is missing (a deleted row), each prev_hash equals the previous row's hash
+(rows removed or reordered), and each hash matches its fields (an edited row). The rows of this pack
+are the period's: its first row's prev_hash links to the row before the period.
+`;
+
+/** Streams the evidence pack for `period` as a zip into `out`. */
+export async function writeEvidencePack(
+  db: DataSource,
+  out: Writable,
+  period: Period,
+  chain: { ok: boolean; checked: number; head: { seq: number; hash: string } | null },
+): Promise<void> {
+  const zip = archiver('zip', { zlib: { level: 6 } });
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('finish', resolve);
+    zip.on('error', reject);
+  });
+  zip.pipe(out);
+  const happened = await timeline(db, period);
+  zip.append(indexPage(period, happened, chain, new Date()), { name: 'index.html' });
+  zip.append(VERIFY, { name: 'VERIFY.txt' });
+  zip.append(stringify(happened, { header: true, columns: ['day', 'process', 'kind', 'count'] }), { name: 'timeline.csv' });
+  for (const d of DATASETS) {
+    zip.append(Readable.from(csv(db, d, period)), { name: `${d.name}.csv` });
+    zip.append(Readable.from(json(db, d, period)), { name: `${d.name}.json` });
+  }
+  await zip.finalize();
+  await done;
+}
