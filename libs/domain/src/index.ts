@@ -6,3 +6,4 @@ export * from './regulatory';
 export * from './incident';
 export * from './certification';
 export * from './programme';
+export * from './registers';
