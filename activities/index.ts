@@ -1,6 +1,7 @@
 import { createCycleActivities, type CycleActivityDeps } from './cycles';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createNcActivities, type NcActivityDeps } from './nonconformities';
+import { createRiskActivities } from './risks';
 import { createTaskActivities, type TaskActivityDeps } from './tasks';
 
 export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps & CycleActivityDeps;
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNcActivities(deps),
     ...createIncidentActivities(deps),
     ...createCycleActivities(deps),
+    ...createRiskActivities(deps),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type HumanTaskResult,
   type ProgrammeActivityInput,
   type ProgrammeKind,
+  type RiskTreatment,
   type TaskForm,
 } from '../libs/domain/src';
 import { programmeActivityDoneSignal, workflowIds } from '../libs/temporal/src/definitions';
@@ -150,6 +151,22 @@ export async function riskAssessment(input: ProgrammeActivityInput): Promise<Pro
   );
   const risks = rows(r.work.data, 'risks');
   const high = risks.filter((x) => Number(x.consequence) * Number(x.likelihood) >= 15).length;
+  // Into the risk register: each approved risk a new dated version of its entry.
+  await acts.recordRisks({
+    source: workflowInfo().workflowId,
+    assessedBy: r.work.completedBy ?? input.owner,
+    risks: risks.map((x) => ({
+      asset: x.asset,
+      threat: x.threat,
+      vulnerability: x.vulnerability,
+      owner: x.owner,
+      consequence: Number(x.consequence),
+      likelihood: Number(x.likelihood),
+      treatment: x.treatment as RiskTreatment,
+      rationale: x.rationale,
+      controls: x.controls?.match(/A\.\d{1,2}\.\d{1,2}/g) ?? [],
+    })),
+  });
   return finish(input, r.approval, `${risks.length} risk(s), ${high} high; treatment approved${r.rounds > 1 ? ` in round ${r.rounds}` : ''}`, {
     assessment: taskRecord(r.work),
     approval: taskRecord(r.approval),

@@ -30,6 +30,7 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     saveCycle: record('saveCycle'),
     recordProgrammeActivity: record('recordProgrammeActivity'),
     notifyCycle: record('notifyCycle'),
+    recordRisks: record('recordRisks'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,

@@ -9,6 +9,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ProblemFilter } from './common/problem.filter';
 import { CertificationModule } from './certification/certification.module';
 import { EvidenceModule } from './evidence/evidence.module';
+import { RegistersModule } from './registers/registers.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NonconformitiesModule } from './nonconformities/nonconformities.module';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule],
+      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -51,6 +51,22 @@ const DATASETS: Dataset[] = [
     order: 'reported_at, id',
   },
   { name: 'incident-timeline', title: 'Every dated step of every incident', sql: 'SELECT * FROM incident_entries WHERE at >= $1 AND at < $2', order: 'at, id' },
+  {
+    name: 'risk-register',
+    title: 'Risk register: every risk as currently assessed',
+    sql: 'SELECT v.* FROM risk_versions v JOIN risks k ON k.id = v.risk_id AND k.current_version = v.version',
+    order: 'v.risk_id',
+  },
+  { name: 'risk-assessments', title: 'Risk assessments made in the period (every dated version)', sql: 'SELECT * FROM risk_versions WHERE assessed_at >= $1 AND assessed_at < $2', order: 'assessed_at, risk_id, version' },
+  { name: 'risk-acceptances', title: "Risk owners' acceptances, each naming the version it applies to", sql: 'SELECT * FROM risk_acceptances', order: 'accepted_at, id' },
+  { name: 'statement-of-applicability', title: 'Statement of Applicability (Annex A 2022)', sql: 'SELECT * FROM soa_controls', order: "split_part(control_id, '.', 2)::int, split_part(control_id, '.', 3)::int" },
+  { name: 'documents', title: 'Documents and policies', sql: 'SELECT * FROM documents', order: 'id' },
+  { name: 'document-versions', title: 'Every approved document version (the older ones archived)', sql: 'SELECT * FROM document_versions', order: 'document_id, approved_on, created_at' },
+  { name: 'document-acknowledgements', title: 'Acknowledgements in the period', sql: 'SELECT * FROM document_acknowledgements WHERE acknowledged_at >= $1 AND acknowledged_at < $2', order: 'acknowledged_at, id' },
+  { name: 'suppliers', title: 'Suppliers and ICT third-party providers', sql: 'SELECT * FROM suppliers', order: 'id' },
+  { name: 'training-records', title: 'Training records in the period', sql: 'SELECT * FROM training_records WHERE completed_on >= $1::date AND completed_on < $2::date', order: 'completed_on, id' },
+  { name: 'objectives', title: 'ISMS objectives and their metrics', sql: 'SELECT * FROM objectives', order: 'id' },
+  { name: 'kpi-measurements', title: 'KPI measurements in the period', sql: 'SELECT * FROM kpi_measurements WHERE measured_on >= $1::date AND measured_on < $2::date', order: 'measured_on, objective_id' },
   { name: 'evidence-log', title: 'The evidence log with its hash chain (see VERIFY.txt)', sql: 'SELECT * FROM evidence_log WHERE at >= $1 AND at < $2', order: 'seq' },
 ];
 
@@ -104,7 +120,8 @@ async function timeline(db: DataSource, period: Period): Promise<Happened[]> {
   const rows = await db.query<Array<{ process: string; kind: string; day: string; count: string }>>(
     `SELECT process, kind, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS count
        FROM evidence_log
-      WHERE at >= $1 AND at < $2 AND kind IN ('completed', 'activityCompleted', 'closureApproval', 'planApproval', 'effectivenessReview', 'auditResult', 'significantChange', 'closed', 'raised', 'reported')
+      WHERE at >= $1 AND at < $2 AND kind IN ('completed', 'activityCompleted', 'closureApproval', 'planApproval', 'effectivenessReview', 'auditResult', 'significantChange', 'closed', 'raised', 'reported',
+                     'riskIdentified', 'riskReassessed', 'riskAccepted', 'soaDecision', 'documentApproved', 'trainingRecorded', 'measured', 'supplierRecorded')
       GROUP BY process, kind, day ORDER BY process, day`,
     [period.from, period.to],
   );

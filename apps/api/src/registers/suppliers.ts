@@ -1,0 +1,133 @@
+import { Body, Controller, Get, Header, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags, OmitType } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { stringify } from 'csv-stringify/sync';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { appendEvidence } from '../../../../activities/evidence';
+import { Supplier } from '../../../../libs/db/src';
+import type { AuthedRequest } from '../auth/api-key.guard';
+import { ProblemException } from '../common/problem';
+import { trim } from '../common/validation';
+
+const CRITICALITY = ['critical', 'high', 'medium', 'low'] as const;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CertificateDto {
+  @ApiProperty({ example: 'ISO/IEC 27001' }) @Transform(trim) @MaxLength(100) @IsNotEmpty() @IsString() type!: string;
+  @ApiProperty({ example: '2027-09-30' }) @Matches(DATE, { message: 'validUntil must be a date (YYYY-MM-DD)' }) @IsString() validUntil!: string;
+}
+
+export class SupplierDto {
+  @ApiProperty({ example: 'cloudco' }) @Matches(/^[a-z0-9][a-z0-9-]{1,39}$/, { message: 'id must be 2 to 40 lowercase letters, digits or dashes' }) @IsString() id!: string;
+  @ApiProperty({ example: 'CloudCo Ltd' }) @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString() name!: string;
+  @ApiProperty({ example: 'IaaS hosting of the production platform' }) @Transform(trim) @MaxLength(2000) @IsNotEmpty() @IsString() services!: string;
+  @ApiProperty({ enum: CRITICALITY }) @IsIn(CRITICALITY, { message: 'criticality must be critical, high, medium or low' }) criticality!: string;
+  @ApiProperty({ description: 'An ICT third-party service provider (DORA Art. 28)' }) @IsBoolean() ictProvider!: boolean;
+  @ApiPropertyOptional({ description: 'Legal Entity Identifier (20 characters)' }) @IsOptional() @Matches(/^[A-Z0-9]{18}[0-9]{2}$/, { message: 'lei must be a 20-character LEI' }) @IsString() lei?: string;
+  @ApiPropertyOptional({ example: 'IE' }) @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166 two-letter code' }) @IsString() country?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'contractStart must be a date (YYYY-MM-DD)' }) @IsString() contractStart?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'contractEnd must be a date (YYYY-MM-DD)' }) @IsString() contractEnd?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'lastReview must be a date (YYYY-MM-DD)' }) @IsString() lastReview?: string;
+  @ApiPropertyOptional({ type: [CertificateDto] }) @IsOptional() @ValidateNested({ each: true }) @Type(() => CertificateDto) @ArrayMaxSize(20) @IsArray() certificates?: CertificateDto[];
+}
+
+export class UpdateSupplierDto extends OmitType(SupplierDto, ['id'] as const) {}
+
+/** DORA Art. 28(3) register of information: one row per ICT third-party arrangement. */
+const REGISTER_COLUMNS = ['lei', 'name', 'country', 'ict_services', 'criticality', 'supports_critical_function', 'contract_start', 'contract_end', 'last_review', 'certificates'];
+
+@ApiTags('registers')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Controller('suppliers')
+export class SuppliersController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a supplier or ICT third-party provider' })
+  @ApiResponse({ status: 409, description: 'The id is taken' })
+  async create(@Body() dto: SupplierDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
+    this.checkDates(dto);
+    const inserted = await this.db.createQueryBuilder().insert().into(Supplier).values(this.row(dto.id, dto)).orIgnore().execute();
+    if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `Supplier ${dto.id} exists: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
+    await this.evidence(dto.id, dto, req.caller.name);
+    res.status(201).location(`/suppliers/${dto.id}`);
+    return this.get(dto.id);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Change a supplier (e.g. after its yearly review)' })
+  async update(@Param('id') id: string, @Body() dto: UpdateSupplierDto, @Req() req: AuthedRequest) {
+    await this.get(id);
+    this.checkDates(dto);
+    await this.db.getRepository(Supplier).update({ id }, this.row(id, dto));
+    await this.evidence(id, dto, req.caller.name);
+    return this.get(id);
+  }
+
+  @Get('register-of-information.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The DORA Art. 28(3) register of information: the ICT third-party providers as CSV' })
+  async registerOfInformation() {
+    const rows = await this.db.getRepository(Supplier).find({ where: { ictProvider: true }, order: { name: 'ASC' } });
+    return stringify(
+      rows.map((s) => [s.lei ?? '', s.name, s.country ?? '', s.services, s.criticality, s.criticality === 'critical' ? 'yes' : 'no', s.contractStart ?? '', s.contractEnd ?? '', s.lastReview ?? '', s.certificates.map((c) => `${c.type} until ${c.validUntil}`).join('; ')]),
+      { header: true, columns: REGISTER_COLUMNS },
+    );
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Suppliers, most critical first, with overdue reviews and expired certificates flagged' })
+  async list() {
+    const rows = await this.db.getRepository(Supplier).find({ order: { name: 'ASC' } });
+    const rank = (c: string) => CRITICALITY.indexOf(c as (typeof CRITICALITY)[number]);
+    return { items: rows.sort((a, b) => rank(a.criticality) - rank(b.criticality)).map((s) => this.json(s)) };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    const s = /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) ? await this.db.getRepository(Supplier).findOneBy({ id }) : null;
+    if (!s) throw new ProblemException(404, `There is no supplier ${id}`);
+    return this.json(s);
+  }
+
+  private json(s: Supplier) {
+    const today = new Date().toISOString().slice(0, 10);
+    const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    return {
+      ...s,
+      reviewOverdue: (s.criticality === 'critical' || s.criticality === 'high') && (!s.lastReview || s.lastReview < yearAgo),
+      expiredCertificates: s.certificates.filter((c) => c.validUntil < today).map((c) => c.type),
+    };
+  }
+
+  private row(id: string, dto: UpdateSupplierDto) {
+    return {
+      id,
+      name: dto.name,
+      services: dto.services,
+      criticality: dto.criticality,
+      ictProvider: dto.ictProvider,
+      lei: dto.lei ?? null,
+      country: dto.country ?? null,
+      contractStart: dto.contractStart ?? null,
+      contractEnd: dto.contractEnd ?? null,
+      lastReview: dto.lastReview ?? null,
+      certificates: (dto.certificates ?? []).map((c) => ({ type: c.type, validUntil: c.validUntil })),
+      updatedAt: new Date(),
+    };
+  }
+
+  private checkDates(dto: UpdateSupplierDto): void {
+    if (dto.contractStart && dto.contractEnd && dto.contractEnd < dto.contractStart) throw ProblemException.invalid([{ field: 'contractEnd', message: 'contractEnd must not be before contractStart' }]);
+  }
+
+  private evidence(id: string, dto: UpdateSupplierDto, actor: string) {
+    const at = new Date();
+    return appendEvidence(this.db.manager, [{ key: `supplier:${id}:${at.toISOString()}`, at, actor, process: 'supplierRegister', reference: id, kind: 'supplierRecorded', payload: dto }]);
+  }
+}
