@@ -149,6 +149,9 @@ describe('certification cycles over HTTP, with the real worker, Temporal, Postgr
     expect(done).toMatchObject({ completedOn: today, summary: '1 risk(s), 1 high; treatment approved' });
     // The record an auditor samples: what the owner assessed, who approved, when.
     expect(done.record).toMatchObject({ assessment: { by: riskOwner, data: { risks: [{ asset: 'CRM', treatment: 'reduce' }] } }, approval: { by: manager, data: { decision: 'approve' } } });
+    // The approved risks are in the register, as a version whose source is the activity.
+    const [inRegister] = (await json(sys.api(`/risks?owner=${encodeURIComponent(riskOwner)}`))).items;
+    expect(inRegister).toMatchObject({ current: { asset: 'CRM', level: 16, treatment: 'reduce', source: `cert-cycle:${cycleId}/change1-riskAssessment`, assessedBy: riskOwner }, acceptanceRequired: true });
   });
 
   it('a date booked by the body re-plans the cycle; the readiness report goes to the ISMS manager before the audit', async () => {

@@ -51,7 +51,7 @@ export class SuppliersController {
   @ApiResponse({ status: 409, description: 'The id is taken' })
   async create(@Body() dto: SupplierDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
     this.checkDates(dto);
-    const inserted = await this.db.createQueryBuilder().insert().into(Supplier).values(this.row(dto.id, dto)).orIgnore().execute();
+    const inserted = await this.db.createQueryBuilder().insert().into(Supplier).values(this.row(dto.id, dto)).orIgnore().returning('id').execute();
     if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `Supplier ${dto.id} exists: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
     await this.evidence(dto.id, dto, req.caller.name);
     res.status(201).location(`/suppliers/${dto.id}`);

@@ -41,7 +41,7 @@ export class TrainingController {
     let added = 0;
     await this.db.transaction(async (tx) => {
       for (const r of dto.records) {
-        const inserted = await tx.createQueryBuilder().insert().into(TrainingRecord).values({ ...r, recordedBy: req.caller.name }).orIgnore().execute();
+        const inserted = await tx.createQueryBuilder().insert().into(TrainingRecord).values({ ...r, recordedBy: req.caller.name }).orIgnore().returning('id').execute();
         if (!(inserted.raw as unknown[]).length) continue;
         added++;
         await appendEvidence(tx, [{ key: `training:${r.person}:${r.course}:${r.completedOn}`, at: new Date(), actor: req.caller.name, process: 'training', reference: r.person, kind: 'trainingRecorded', payload: r }]);
