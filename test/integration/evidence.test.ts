@@ -145,6 +145,11 @@ describe('the evidence pack', () => {
     expect(read('index.html')).toMatch(new RegExp(`<th scope="row">humanTask</th>.*${today.slice(8)}`));
     expect(read('timeline.csv')).toContain(`${today},humanTask,completed,`);
 
+    // A period before any of it holds none of it.
+    const past = new AdmZip(Buffer.from(await (await sys.api('/evidence-pack?from=2020-01-01&to=2020-12-31')).arrayBuffer()));
+    for (const n of ['tasks', 'task-events', 'evidence-log', 'nonconformities', 'incidents']) expect(JSON.parse(past.readAsText(`${n}.json`))).toEqual([]);
+    expect(past.readAsText('index.html')).toContain('2020-01');
+
     expect(await json(sys.api('/evidence-pack?from=2026-02-30&to=2026-01-01'))).toMatchObject({ status: 422, errors: [{ field: 'from' }] });
     expect((await sys.api(`/evidence-pack?from=${today}&to=2020-01-01`)).status).toBe(422);
   });

@@ -125,7 +125,12 @@ describe('the registers over HTTP', () => {
 
   it('every register write is in the evidence log and the evidence pack, and the chain holds', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    const log = (await json(sys.api(`/evidence?from=${today}&limit=200`))).items as Array<{ process: string; kind: string }>;
+    const log: Array<{ process: string; kind: string }> = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = (await json(sys.api(`/evidence?from=${today}&limit=200&offset=${offset}`))).items as Array<{ process: string; kind: string }>;
+      log.push(...page);
+      if (page.length < 200) break;
+    }
     const kinds = new Set(log.map((r) => `${r.process}:${r.kind}`));
     for (const k of ['riskRegister:riskIdentified', 'riskRegister:riskReassessed', 'riskRegister:riskAccepted', 'statementOfApplicability:soaDecision', 'documentControl:documentApproved', 'documentControl:documentAcknowledged', 'supplierRegister:supplierRecorded', 'training:trainingRecorded', 'kpiMeasurement:measured']) {
       expect(kinds).toContain(k);

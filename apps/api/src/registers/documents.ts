@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../../../libs/db/src';
+import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { email, trim, URL_OPTIONS } from '../common/validation';
 
@@ -45,8 +46,7 @@ export class DocumentsController {
   @ApiOperation({ summary: 'Register a document (policy, procedure...)' })
   @ApiResponse({ status: 409, description: 'The id is taken' })
   async create(@Body() dto: DocumentDto, @Res({ passthrough: true }) res: Response) {
-    const inserted = await this.db.createQueryBuilder().insert().into(DocumentRecord).values({ ...dto, createdAt: new Date() }).orIgnore().returning('id').execute();
-    if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `Document ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+    if (!(await insertIfNew(this.db.manager, DocumentRecord, { ...dto, createdAt: new Date() }, 'id'))) throw new ProblemException(409, `Document ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
     res.status(201).location(`/documents/${dto.id}`);
     return this.get(dto.id);
   }
@@ -62,8 +62,7 @@ export class DocumentsController {
     if (errors.length) throw ProblemException.invalid(errors);
     const now = new Date();
     await this.db.transaction(async (tx) => {
-      const inserted = await tx.createQueryBuilder().insert().into(DocumentVersion).values({ ...dto, link: dto.link ?? null, documentId: id, createdAt: now }).orIgnore().returning('version').execute();
-      if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `Version ${dto.version} of ${id} exists: versions are never overwritten`, [{ field: 'version', message: 'already exists' }]);
+      if (!(await insertIfNew(tx, DocumentVersion, { ...dto, link: dto.link ?? null, documentId: id, createdAt: now }, 'version'))) throw new ProblemException(409, `Version ${dto.version} of ${id} exists: versions are never overwritten`, [{ field: 'version', message: 'already exists' }]);
       await appendEvidence(tx, [{ key: `document:${id}:v${dto.version}`, at: now, actor: dto.approver, process: 'documentControl', reference: id, kind: 'documentApproved', payload: dto }]);
     });
     return this.get(id);

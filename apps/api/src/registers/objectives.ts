@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { KpiMeasurement, Objective } from '../../../../libs/db/src';
 import type { AuthedRequest } from '../auth/api-key.guard';
+import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { email, trim } from '../common/validation';
 
@@ -36,8 +37,7 @@ export class ObjectivesController {
   @ApiOperation({ summary: 'An ISMS objective (6.2) with its metric, owner and target' })
   @ApiResponse({ status: 409, description: 'The id is taken' })
   async create(@Body() dto: ObjectiveDto, @Res({ passthrough: true }) res: Response) {
-    const inserted = await this.db.createQueryBuilder().insert().into(Objective).values(dto).orIgnore().returning('id').execute();
-    if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `Objective ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+    if (!(await insertIfNew(this.db.manager, Objective, dto, 'id'))) throw new ProblemException(409, `Objective ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
     res.status(201).location(`/objectives/${dto.id}`);
     return this.get(dto.id);
   }
@@ -48,8 +48,7 @@ export class ObjectivesController {
     await this.get(id);
     const now = new Date();
     await this.db.transaction(async (tx) => {
-      const inserted = await tx.createQueryBuilder().insert().into(KpiMeasurement).values({ objectiveId: id, ...dto, recordedBy: req.caller.name, recordedAt: now }).orIgnore().returning('objective_id').execute();
-      if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `${id} was already measured on ${dto.measuredOn}`, [{ field: 'measuredOn', message: 'already measured that day' }]);
+      if (!(await insertIfNew(tx, KpiMeasurement, { objectiveId: id, ...dto, recordedBy: req.caller.name, recordedAt: now }, 'objective_id'))) throw new ProblemException(409, `${id} was already measured on ${dto.measuredOn}`, [{ field: 'measuredOn', message: 'already measured that day' }]);
       await appendEvidence(tx, [{ key: `kpi:${id}:${dto.measuredOn}`, at: now, actor: req.caller.name, process: 'kpiMeasurement', reference: id, kind: 'measured', payload: dto }]);
     });
     return this.get(id);

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { Supplier } from '../../../../libs/db/src';
 import type { AuthedRequest } from '../auth/api-key.guard';
+import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { trim } from '../common/validation';
 
@@ -51,8 +52,7 @@ export class SuppliersController {
   @ApiResponse({ status: 409, description: 'The id is taken' })
   async create(@Body() dto: SupplierDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
     this.checkDates(dto);
-    const inserted = await this.db.createQueryBuilder().insert().into(Supplier).values(this.row(dto.id, dto)).orIgnore().returning('id').execute();
-    if (!(inserted.raw as unknown[]).length) throw new ProblemException(409, `Supplier ${dto.id} exists: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
+    if (!(await insertIfNew(this.db.manager, Supplier, this.row(dto.id, dto), 'id'))) throw new ProblemException(409, `Supplier ${dto.id} exists: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
     await this.evidence(dto.id, dto, req.caller.name);
     res.status(201).location(`/suppliers/${dto.id}`);
     return this.get(dto.id);

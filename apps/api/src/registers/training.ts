@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { TrainingRecord } from '../../../../libs/db/src';
 import type { AuthedRequest } from '../auth/api-key.guard';
+import { insertIfNew } from '../common/insert-if-new';
 import { email, PageQuery, trim } from '../common/validation';
 
 const RESULTS = ['passed', 'failed', 'attended'] as const;
@@ -41,8 +42,7 @@ export class TrainingController {
     let added = 0;
     await this.db.transaction(async (tx) => {
       for (const r of dto.records) {
-        const inserted = await tx.createQueryBuilder().insert().into(TrainingRecord).values({ ...r, recordedBy: req.caller.name }).orIgnore().returning('id').execute();
-        if (!(inserted.raw as unknown[]).length) continue;
+        if (!(await insertIfNew(tx, TrainingRecord, { ...r, recordedBy: req.caller.name }, 'id'))) continue;
         added++;
         await appendEvidence(tx, [{ key: `training:${r.person}:${r.course}:${r.completedOn}`, at: new Date(), actor: req.caller.name, process: 'training', reference: r.person, kind: 'trainingRecorded', payload: r }]);
       }
