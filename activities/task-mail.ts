@@ -26,7 +26,7 @@ export function formatDate(d: Date): string {
  * The mail for one task notification. The assignee gets the link; an escalation goes to the
  * escalation contact (copying the assignee) without it, since the link is the assignee's alone.
  */
-export function renderTaskMail(kind: TaskMailKind, task: TaskRecord, link: string | undefined): Mail {
+export function renderTaskMail(kind: TaskMailKind, task: TaskRecord, link: string | undefined, myTasks?: string): Mail {
   const escalated = kind === 'escalation' && !!task.escalateTo;
   const to = escalated ? task.escalateTo! : task.assignee;
   const lines = [
@@ -39,6 +39,7 @@ export function renderTaskMail(kind: TaskMailKind, task: TaskRecord, link: strin
     task.instructions,
     '',
     link ? `Complete it here: ${link}` : `Please follow up with ${task.assignee}.`,
+    ...(myTasks ? ['', `All your tasks: ${myTasks}`] : []),
     '',
     `Task id: ${task.id}`,
   ];
@@ -51,6 +52,7 @@ ${task.externalRef ? `<tr><th align="left">Ref</th><td>${escapeHtml(task.externa
 </table>
 <p style="white-space:pre-wrap">${escapeHtml(task.instructions)}</p>
 ${link ? `<p><a href="${escapeHtml(link)}">Open the task</a></p>` : `<p>Please follow up with ${escapeHtml(task.assignee)}.</p>`}
+${myTasks ? `<p><a href="${escapeHtml(myTasks)}">All your tasks</a></p>` : ''}
 <p style="color:#666">Task id: ${escapeHtml(task.id)}</p>
 </body></html>`;
   return {

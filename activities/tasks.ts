@@ -4,8 +4,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { AppConfig } from '../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../libs/db/src';
 import { appendEvidence } from './evidence';
-import type { HumanTaskInput, TaskCompletion } from '../libs/domain/src';
-import { hashToken, signTaskLink } from '../libs/security/src';
+import { DAY_MS, type HumanTaskInput, type TaskCompletion } from '../libs/domain/src';
+import { hashToken, signPersonLink, signTaskLink } from '../libs/security/src';
 import { sendOnce } from '../libs/mail/src/outbox';
 import { renderTaskMail, type TaskMailKind } from './task-mail';
 
@@ -98,7 +98,10 @@ export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {
           .execute();
         link = `${config.api.publicUrl}/t/${token}`;
       }
-      const mail = renderTaskMail(req.kind, task, link);
+      // The recipient's own list of tasks: the link signs their address, valid for 90 days.
+      const recipient = req.kind === 'escalation' && task.escalateTo ? task.escalateTo : task.assignee;
+      const myTasks = `${config.api.publicUrl}/my/${signPersonLink(config.tasks.linkSecret, recipient, new Date(Date.now() + 90 * DAY_MS))}`;
+      const mail = renderTaskMail(req.kind, task, link, myTasks);
       const key = `task:${task.id}:${req.key}`;
       const { messageId, alreadySent } = await sendOnce(db.manager, mailer, config.smtp.from, key, task.id, mail);
       await recordTaskEvent(db.manager, {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ApiKey } from '../../db/src';
 
@@ -21,4 +21,24 @@ export async function createApiKey(
 export async function findApiKey(db: DataSource, key: string): Promise<ApiKey | null> {
   const found = await db.getRepository(ApiKey).findOneBy({ keyHash: hashApiKey(key) });
   return found && !found.revokedAt ? found : null;
+}
+
+/**
+ * An admin's dashboard session: `<key id>.<expiry>.<signature>` in an HttpOnly, SameSite=Strict
+ * cookie after signing in with an admin API key. Checked against the key on every request, so
+ * revoking the key ends its sessions.
+ */
+export function signSession(secret: string, keyId: string, expiresAt: Date): string {
+  const expiry = Math.floor(expiresAt.getTime() / 1000);
+  return `${keyId}.${expiry}.${createHmac('sha256', secret).update(`session|${keyId}|${expiry}`).digest('base64url')}`;
+}
+
+export async function findSessionKey(db: DataSource, secret: string, session: string | undefined, now = Date.now()): Promise<ApiKey | null> {
+  const m = /^([0-9a-f]{1,40})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(session ?? '');
+  if (!m || Number(m[2]) * 1000 < now) return null;
+  const expected = Buffer.from(signSession(secret, m[1], new Date(Number(m[2]) * 1000)));
+  const given = Buffer.from(session!);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const key = await db.getRepository(ApiKey).findOneBy({ id: m[1] });
+  return key && !key.revokedAt && key.role === 'admin' ? key : null;
 }

@@ -54,3 +54,23 @@ export function verifyCalendarToken(secret: string, cycleId: string, token: unkn
   const given = Buffer.from(typeof token === 'string' ? token : '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/**
+ * A person's "my tasks" link: `<email, base64url>.<expiry>.<signature>`, in every task mail. It only
+ * lists that person's tasks; each task still opens through its own single-use task link.
+ */
+export function signPersonLink(secret: string, email: string, expiresAt: Date): string {
+  const who = Buffer.from(email.toLowerCase()).toString('base64url');
+  const expiry = Math.floor(expiresAt.getTime() / 1000);
+  return `${who}.${expiry}.${createHmac('sha256', secret).update(`person-link|${who}|${expiry}`).digest('base64url')}`;
+}
+
+/** The person a link was signed for, if it is ours and has not expired. */
+export function verifyPersonLink(secret: string, token: string, now = Date.now()): string | undefined {
+  const m = /^([A-Za-z0-9_-]{1,400})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m || Number(m[2]) * 1000 < now) return undefined;
+  const email = Buffer.from(m[1], 'base64url').toString();
+  const expected = Buffer.from(signPersonLink(secret, email, new Date(Number(m[2]) * 1000)));
+  const given = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? email : undefined;
+}

@@ -13,9 +13,10 @@ button{margin-top:1.2rem;padding:.6rem 1.4rem;font:inherit;background:#1d4ed8;co
 .error{background:#fee2e2;border:1px solid #b91c1c;padding:.8rem;border-radius:4px}.ok{background:#dcfce7;border:1px solid #15803d;padding:.8rem;border-radius:4px}
 dt{font-weight:600}dd{margin:0 0 .6rem 0}.muted{color:#555}`;
 
-export function layout(title: string, body: string): string {
+/** The page shell every person-facing page shares; `wide` for tables and charts. */
+export function layout(title: string, body: string, opts: { wide?: boolean; style?: string } = {}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)} · ismsflow</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+<title>${escapeHtml(title)} · ismsflow</title><style>${STYLE}${opts.wide ? 'body{max-width:80rem}' : ''}${opts.style ?? ''}</style></head><body>${body}</body></html>`;
 }
 
 function details(task: TaskRecord): string {

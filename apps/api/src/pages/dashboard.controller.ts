@@ -1,0 +1,91 @@
+import { dirname, join } from 'node:path';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
+import { findApiKey, findSessionKey, signSession } from '../../../../libs/security/src';
+import { temporalUiLink } from '../../../../libs/temporal/src/client';
+import { Public } from '../auth/api-key.guard';
+import { dashboardData } from './dashboard-data';
+import { dashboardPage, loginPage } from './dashboard-page';
+import { DASHBOARD_SCRIPT } from './dashboard-script';
+
+const COOKIE = 'ismsflow_session';
+const SESSION_HOURS = 8;
+
+function sessionCookie(req: Request): string | undefined {
+  return (req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === COOKIE)?.[1];
+}
+
+/** The ISMS dashboard for admins: signed in with an admin API key, then a short session cookie. */
+@Public()
+@ApiExcludeController()
+@Controller('dashboard')
+export class DashboardController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async show(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, string | undefined>): Promise<void> {
+    res.setHeader('cache-control', 'no-store');
+    const key = await findSessionKey(this.db, this.config.tasks.linkSecret, sessionCookie(req));
+    if (!key) {
+      res.status(401).type('html').send(loginPage());
+      return;
+    }
+    const pick = (v: string | undefined, allowed: string[]) => (v && allowed.includes(v) ? v : undefined);
+    const filters = {
+      severity: pick(q.severity, ['low', 'medium', 'high', 'critical']),
+      classification: pick(q.classification, ['major', 'minor', 'ofi']),
+      process: q.process && /^[A-Za-z]{1,40}$/.test(q.process) ? q.process : undefined,
+      overdueOnly: q.overdue === '1',
+    };
+    const data = await dashboardData(this.db, filters);
+    res.status(200).type('html').send(dashboardPage(data, filters, (id) => temporalUiLink(this.config.temporal, id), key.name));
+  }
+
+  @Post('login')
+  async login(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const key = typeof body.apiKey === 'string' ? await findApiKey(this.db, body.apiKey.trim()) : null;
+    if (!key || key.role !== 'admin') {
+      res.status(401).type('html').send(loginPage('That is not an admin API key.'));
+      return;
+    }
+    const session = signSession(this.config.tasks.linkSecret, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
+    const secure = this.config.api.publicUrl.startsWith('https:') ? '; Secure' : '';
+    res.setHeader('set-cookie', `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=${SESSION_HOURS * 3600}${secure}`);
+    res.redirect(303, '/dashboard');
+  }
+
+  @Post('logout')
+  logout(@Res() res: Response): void {
+    res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=0`);
+    res.redirect(303, '/dashboard');
+  }
+}
+
+/** The dashboard's scripts: Chart.js from its package, and the few lines that feed it. */
+@Public()
+@ApiExcludeController()
+@Controller('assets')
+export class AssetsController {
+  @Get('chart.umd.min.js')
+  chart(@Res() res: Response): void {
+    res.setHeader('cache-control', 'public, max-age=86400');
+    // The package exports no subpath for its browser build: find it beside the main entry.
+    res.type('application/javascript').sendFile(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'));
+  }
+
+  @Get('dashboard.js')
+  dashboard(@Res() res: Response): void {
+    res.setHeader('cache-control', 'no-cache');
+    res.type('application/javascript').send(DASHBOARD_SCRIPT);
+  }
+}
