@@ -27,7 +27,7 @@ describe('my tasks and the ISMS dashboard in a real browser, with links into the
       method: 'POST',
       json: {
         system: 'jira',
-        ticketId: `SEC-${pid}`,
+        ticketId: `PAGES-${pid}`,
         title: 'Ransomware on a laptop',
         description: 'EDR alert on one laptop',
         detectedAt: new Date(Date.now() - 3_600_000).toISOString(),
@@ -104,7 +104,7 @@ describe('my tasks and the ISMS dashboard in a real browser, with links into the
     await expect(page.locator('canvas[data-drawn="true"]').count()).resolves.toBe(4);
     await expect(page.getByText('Incidents per month by severity').count()).resolves.toBe(1);
     // Open work, filtered: the overdue task, the incident and the NC, each linked to Temporal.
-    await expect(page.locator('body').textContent()).resolves.toContain(`jira:SEC-${pid}: Ransomware on a laptop`);
+    await expect(page.locator('body').textContent()).resolves.toContain(`jira:PAGES-${pid}: Ransomware on a laptop`);
     await expect(page.locator('tr', { hasText: `Leavers kept VPN access (${pid})` }).count()).resolves.toBe(0); // the list shows the NC's number, not its text
     await expect(page.locator('body').textContent()).resolves.toMatch(/NC-\d{4}-\d{4}/);
     await page.getByLabel('overdue tasks only').check();
