@@ -1,5 +1,5 @@
 /**
- * `npm run apikey -- create <name> [--role admin|integration]`, `list`, `revoke <name>`.
+ * `npm run apikey -- create <name> [--role admin|integration] [--scopes read,tasks:write,...]`, `list`, `revoke <name>`.
  * Works on DATABASE_URL, else on the embedded database of `npm start` (which must be running).
  */
 import 'reflect-metadata';
@@ -7,27 +7,30 @@ import { parseArgs } from 'node:util';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKey, dataSourceOptions } from '../libs/db/src';
 import { devDatabaseUrl } from '../libs/devstack/src/dev-paths';
-import { createApiKey } from '../libs/security/src';
+import { createApiKey, SCOPES, type Scope } from '../libs/security/src';
 
-const USAGE = 'usage: npm run apikey -- create <name> [--role admin|integration] | list | revoke <name>';
+const USAGE = `usage: npm run apikey -- create <name> [--role admin|integration] [--scopes ${SCOPES.join(',')}] | list | revoke <name>`;
 
 async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'integration' } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'integration' }, scopes: { type: 'string' } } });
   const [command, name] = positionals;
   if (values.role !== 'admin' && values.role !== 'integration') return fail(`--role must be admin or integration\n${USAGE}`);
+  const scopes = values.scopes?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = scopes?.filter((s) => !(SCOPES as readonly string[]).includes(s)) ?? [];
+  if (unknown.length) return fail(`unknown scopes: ${unknown.join(', ')}\n${USAGE}`);
   const db = new DataSource(dataSourceOptions(devDatabaseUrl()));
   await db.initialize();
   try {
     const keys = db.getRepository(ApiKey);
     if (command === 'create' && name) {
       if (await keys.existsBy({ name })) return fail(`an API key named "${name}" already exists`);
-      const created = await createApiKey(db, name, values.role);
-      console.log(`API key "${created.name}" (${created.role}), shown only now:\n${created.key}`);
+      const created = await createApiKey(db, name, values.role, scopes as Scope[] | undefined);
+      console.log(`API key "${created.name}" (${created.role}: ${created.scopes.join(', ')}), shown only now:\n${created.key}`);
       return 0;
     }
     if (command === 'list') {
       for (const k of await keys.find({ order: { createdAt: 'ASC' } })) {
-        console.log(`${k.name}\t${k.role}\tcreated ${k.createdAt.toISOString()}${k.revokedAt ? `\trevoked ${k.revokedAt.toISOString()}` : ''}`);
+        console.log(`${k.name}\t${k.role}\t${k.scopes.join(',')}\tcreated ${k.createdAt.toISOString()}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.revokedAt ? `\trevoked ${k.revokedAt.toISOString()}` : ''}`);
       }
       return 0;
     }

@@ -43,6 +43,8 @@ export default async function globalSetup(): Promise<void> {
     MAILPIT_URL: mail.url,
     TASK_LINK_SECRET: 'test-secret-that-is-long-enough-0123456789',
     TEST_API_KEY: key,
+    // The suites share one key; the rate limit has its own test with a low limit.
+    RATE_LIMIT_PER_MINUTE: '1000000',
     TEST_STACK_DIR: dir,
   });
 }

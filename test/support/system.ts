@@ -19,10 +19,11 @@ export interface MailMessage extends MailSummary {
 }
 
 /** The real API and worker, in this process, against the stack from stack-setup.ts. */
-export async function startSystem(overrides: Partial<AppConfig> = {}) {
+export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & { api?: Partial<AppConfig['api']> } = {}) {
   const port = await freePort();
   const base = loadConfig();
-  const config: AppConfig = { ...base, api: { port, publicUrl: `http://127.0.0.1:${port}` }, ...overrides };
+  const { api: apiOverrides, ...rest } = overrides;
+  const config: AppConfig = { ...base, ...rest, api: { ...base.api, ...apiOverrides, port, publicUrl: `http://127.0.0.1:${port}` } };
   const worker = await startWorker(config);
   const app: INestApplication = await createApiApp(config, ['error']);
   await app.listen(port, '127.0.0.1');

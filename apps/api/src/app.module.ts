@@ -5,7 +5,9 @@ import { ConfigModule } from '../../../libs/config/src/config.module';
 import { DbModule } from '../../../libs/db/src/db.module';
 import { MailModule } from '../../../libs/mail/src/mail.module';
 import { TemporalModule } from '../../../libs/temporal/src/temporal.module';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { RateLimitGuard } from './auth/rate-limit.guard';
 import { ProblemFilter } from './common/problem.filter';
 import { CertificationModule } from './certification/certification.module';
 import { EvidenceModule } from './evidence/evidence.module';
@@ -22,8 +24,12 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, PagesModule],
+      imports: [
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'perMinute', ttl: 60_000, limit: config.api.rateLimitPerMinute }] }),
+        ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, PagesModule],
       providers: [
+        // Rate limits first: a flood is refused before its keys are looked up.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import type { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 import { ProblemException, validationPipe } from './common/problem';
@@ -22,6 +23,13 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
     res.status(err.status).type('application/problem+json').json({ ...new ProblemException(err.status, detail, [{ field: 'body', message }]).problem, instance: req.originalUrl });
   });
   app.disable('x-powered-by');
+  // Security headers. Pages run only ismsflow's own scripts (inline styles allowed); Swagger UI at
+  // /docs brings its own inline set-up, so it gets every header but the content security policy.
+  const pages = helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"] } },
+  });
+  const docs = helmet({ contentSecurityPolicy: false });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docs : pages)(req, res, next));
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

@@ -6,7 +6,8 @@ export interface AppConfig {
   databaseUrl: string;
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   smtp: { url: string; from: string };
-  api: { port: number; publicUrl: string };
+  /** `rateLimitPerMinute`: requests per API key (or per IP without one) per minute. */
+  api: { port: number; publicUrl: string; rateLimitPerMinute: number };
   tasks: { linkSecret: string; policy: TaskReminderPolicy };
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
@@ -88,7 +89,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       url: read(env, 'SMTP_URL') ?? 'smtp://127.0.0.1:1025',
       from: read(env, 'MAIL_FROM') ?? 'ismsflow <ismsflow@localhost>',
     },
-    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, '') },
+    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''), rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600) },
     tasks: {
       linkSecret,
       policy: {

@@ -80,6 +80,8 @@ export class ApiKey {
   @Column({ type: 'text', unique: true }) name!: string;
   @Column({ type: 'text', name: 'key_hash', unique: true }) keyHash!: string;
   @Column({ type: 'text' }) role!: 'admin' | 'integration';
+  /** What it may do (libs/security SCOPES); an admin key may do everything. */
+  @Column({ type: 'jsonb', default: () => "'[]'" }) scopes!: string[];
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'last_used_at', nullable: true }) lastUsedAt!: Date | null;
   @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
@@ -408,6 +410,20 @@ export class KpiMeasurement {
   @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt!: Date;
 }
 
+/** Every state-changing API call: who (the key's name), what, when, and how it ended. */
+@Entity('audit_log')
+@Index('IDX_audit_log_at', ['at'])
+export class AuditLogEntry {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'text', name: 'key_id', nullable: true }) keyId!: string | null;
+  @Column({ type: 'text', name: 'key_name' }) keyName!: string;
+  @Column({ type: 'text' }) method!: string;
+  @Column({ type: 'text' }) path!: string;
+  @Column({ type: 'int' }) status!: number;
+  @Column({ type: 'text', nullable: true }) ip!: string | null;
+}
+
 export const ENTITIES = [
   TaskRecord,
   TaskEvent,
@@ -435,4 +451,5 @@ export const ENTITIES = [
   TrainingRecord,
   Objective,
   KpiMeasurement,
+  AuditLogEntry,
 ];

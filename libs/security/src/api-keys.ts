@@ -7,15 +7,26 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** What a key may do: `read` (every GET), `<area>:write` (changes in one area), `admin` (everything). */
+export const SCOPES = ['read', 'tasks:write', 'incidents:write', 'nonconformities:write', 'certification:write', 'registers:write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+/** A ticketing integration's usual needs, unless it is given others. */
+export const DEFAULT_INTEGRATION_SCOPES: Scope[] = ['read', 'tasks:write', 'incidents:write', 'nonconformities:write'];
+
+export function hasScope(key: Pick<ApiKey, 'role' | 'scopes'>, needed: Scope): boolean {
+  return key.role === 'admin' || key.scopes.includes('admin') || key.scopes.includes(needed);
+}
+
 export async function createApiKey(
   db: DataSource,
   name: string,
   role: ApiKey['role'],
-): Promise<{ id: string; name: string; role: ApiKey['role']; key: string }> {
+  scopes: Scope[] = role === 'admin' ? ['admin'] : DEFAULT_INTEGRATION_SCOPES,
+): Promise<{ id: string; name: string; role: ApiKey['role']; scopes: Scope[]; key: string }> {
   const id = randomBytes(6).toString('hex');
   const key = `ifk_${id}_${randomBytes(32).toString('base64url')}`;
-  await db.getRepository(ApiKey).insert({ id, name, role, keyHash: hashApiKey(key), createdAt: new Date() });
-  return { id, name, role, key };
+  await db.getRepository(ApiKey).insert({ id, name, role, scopes, keyHash: hashApiKey(key), createdAt: new Date() });
+  return { id, name, role, scopes, key };
 }
 
 export async function findApiKey(db: DataSource, key: string): Promise<ApiKey | null> {

@@ -1,21 +1,31 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import type { ApiKey } from '../../../../libs/db/src';
-import { findApiKey } from '../../../../libs/security/src';
+import { AuditLogEntry, type ApiKey } from '../../../../libs/db/src';
+import { findApiKey, hasScope, type Scope } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
 
 const PUBLIC = 'ismsflow:public';
+const AREA = 'ismsflow:area';
 /** Routes anyone may call: the health check, docs, and task pages (whose link is the credential). */
 export const Public = () => SetMetadata(PUBLIC, true);
+/**
+ * The scope a controller's changes need (`<area>:write`; reads need `read`), or `admin` for the
+ * whole controller. A route with neither is for admin keys only.
+ */
+export const Area = (area: 'tasks' | 'incidents' | 'nonconformities' | 'certification' | 'registers' | 'admin') => SetMetadata(AREA, area);
 
-export type Caller = Pick<ApiKey, 'id' | 'name' | 'role'>;
+export type Caller = Pick<ApiKey, 'id' | 'name' | 'role' | 'scopes'>;
 export type AuthedRequest = Request & { caller: Caller };
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger('audit');
+
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
@@ -33,7 +43,32 @@ export class ApiKeyGuard implements CanActivate {
     }
     const found = await findApiKey(this.db, key);
     if (!found) throw new ProblemException(401, 'The API key is not valid', [{ field: 'Authorization', message: 'unknown or revoked API key' }]);
-    req.caller = { id: found.id, name: found.name, role: found.role };
+    req.caller = { id: found.id, name: found.name, role: found.role, scopes: found.scopes };
+    void this.touch(found.id);
+
+    const area = this.reflector.getAllAndOverride<string | undefined>(AREA, [ctx.getHandler(), ctx.getClass()]) ?? 'admin';
+    const read = READS.has(req.method);
+    const needed = (area === 'admin' ? 'admin' : read ? 'read' : `${area}:write`) as Scope;
+    if (!read) this.audit(req, ctx.switchToHttp().getResponse<Response>());
+    if (!hasScope(found, needed)) throw new ProblemException(403, `The API key "${found.name}" lacks the scope ${needed}`, [{ field: 'Authorization', message: `needs the scope ${needed}` }]);
     return true;
+  }
+
+  /** Last use, at most once a minute per key: enough to spot unused keys, without a write per request. */
+  private async touch(id: string): Promise<void> {
+    await this.db
+      .query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id])
+      .catch((err: unknown) => this.logger.warn(`could not record the key's last use: ${String(err)}`));
+  }
+
+  /** Every state-changing call, with the key's name and how it ended (refusals included). */
+  private audit(req: AuthedRequest, res: Response): void {
+    res.on('finish', () => {
+      const row = { at: new Date(), keyId: req.caller.id, keyName: req.caller.name, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ip: req.ip ?? null };
+      this.db
+        .getRepository(AuditLogEntry)
+        .insert(row)
+        .catch((err: unknown) => this.logger.error(`audit log write failed for ${row.method} ${row.path}: ${String(err)}`));
+    });
   }
 }

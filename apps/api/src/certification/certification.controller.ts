@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTag
 import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { verifyCalendarToken } from '../../../../libs/security/src';
-import { Public, type AuthedRequest } from '../auth/api-key.guard';
+import { Area, Public, type AuthedRequest } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { AuditResultDto, BookAuditDto, ChangeDto, CreateCycleDto, ListCyclesQuery } from './dto/cycle.dto';
 import { CertificationService } from './certification.service';
@@ -11,6 +11,7 @@ import { CertificationService } from './certification.service';
 @ApiTags('certification cycles')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('certification')
 @Controller('certification-cycles')
 export class CertificationController {
   constructor(

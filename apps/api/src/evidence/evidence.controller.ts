@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { PageQuery } from '../common/validation';
 import { EvidenceService } from './evidence.service';
@@ -18,30 +18,24 @@ export class EvidencePackQuery {
   @ApiProperty({ example: '2026-12-31', description: 'Last day of the period (included)' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date (YYYY-MM-DD)' }) @IsString() to!: string;
 }
 
-/** The evidence log is for admins and auditors: integrations read their own processes elsewhere. */
-function requireAdmin(req: AuthedRequest): void {
-  if (req.caller.role !== 'admin') throw new ProblemException(403, 'The evidence log is for admin keys');
-}
-
 @ApiTags('evidence')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
 @ApiResponse({ status: 403, description: 'Not an admin key' })
+@Area('admin')
 @Controller('evidence')
 export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
 
   @Get()
   @ApiOperation({ summary: 'The append-only evidence log: time, actor, process, reference, payload digest, and the hash chaining each row to the one before' })
-  list(@Query() query: ListEvidenceQuery, @Req() req: AuthedRequest) {
-    requireAdmin(req);
+  list(@Query() query: ListEvidenceQuery) {
     return this.evidence.list(query);
   }
 
   @Get('verify')
   @ApiOperation({ summary: 'Recomputes the hash chain and reports the first broken link (an edited, deleted or reordered row)' })
-  verify(@Req() req: AuthedRequest) {
-    requireAdmin(req);
+  verify() {
     return this.evidence.verify();
   }
 }
@@ -50,6 +44,7 @@ export class EvidenceController {
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
 @ApiResponse({ status: 403, description: 'Not an admin key' })
+@Area('admin')
 @Controller('evidence-pack')
 export class EvidencePackController {
   constructor(private readonly evidence: EvidenceService) {}
@@ -57,8 +52,7 @@ export class EvidencePackController {
   @Get()
   @ApiProduces('application/zip')
   @ApiOperation({ summary: "The auditor's evidence pack for a period: an index page, CSV and JSON of every process record, the evidence log with its chain, and when each activity happened" })
-  async pack(@Query() query: EvidencePackQuery, @Req() req: AuthedRequest, @Res() res: Response) {
-    requireAdmin(req);
+  async pack(@Query() query: EvidencePackQuery, @Res() res: Response) {
     const from = new Date(`${query.from}T00:00:00Z`);
     const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
     const errors = [

@@ -5,10 +5,12 @@ import { ProblemException, validationPipe } from '../common/problem';
 import { fromJira, fromServiceNow, type Mapped } from './adapters';
 import { ListIncidentsQuery, ReportIncidentDto, TicketEventDto } from './dto/incident.dto';
 import { IncidentsService } from './incidents.service';
+import { Area } from '../auth/api-key.guard';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('incidents')
 @Controller('incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}

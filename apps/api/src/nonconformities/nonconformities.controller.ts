@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { checkIdempotencyKey } from '../common/validation';
 import { CancelNonconformityDto, ChangeOwnerDto, ListNonconformitiesQuery, RaiseNonconformityDto } from './dto/nonconformity.dto';
 import { NonconformitiesService } from './nonconformities.service';
@@ -9,6 +9,7 @@ import { NonconformitiesService } from './nonconformities.service';
 @ApiTags('nonconformities')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('nonconformities')
 @Controller('nonconformities')
 export class NonconformitiesController {
   constructor(private readonly ncs: NonconformitiesService) {}

@@ -3,10 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import { OrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationsService } from './organisations.service';
+import { Area } from '../auth/api-key.guard';
 
 @ApiTags('organisations')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('certification')
 @Controller('organisations')
 export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}

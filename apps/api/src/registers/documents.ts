@@ -10,6 +10,7 @@ import { DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../
 import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { email, trim, URL_OPTIONS } from '../common/validation';
+import { Area } from '../auth/api-key.guard';
 
 const KINDS = ['policy', 'procedure', 'standard', 'plan', 'record'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,6 +39,7 @@ export class AcknowledgementDto {
 @ApiTags('registers')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('registers')
 @Controller('documents')
 export class DocumentsController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

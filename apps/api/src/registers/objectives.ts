@@ -7,7 +7,7 @@ import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { KpiMeasurement, Objective } from '../../../../libs/db/src';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { email, trim } from '../common/validation';
@@ -29,6 +29,7 @@ export class MeasurementDto {
 @ApiTags('registers')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('registers')
 @Controller('objectives')
 export class ObjectivesController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

@@ -9,7 +9,7 @@ import { appendEvidence } from '../../../../activities/evidence';
 import { saveRiskVersion } from '../../../../activities/risks';
 import { Risk, RiskAcceptance, RiskVersion } from '../../../../libs/db/src';
 import { acceptanceState, ANNEX_A_IDS, riskBand, RISK_TREATMENTS, type RiskAssessment, type RiskTreatment } from '../../../../libs/domain/src';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { email, trim } from '../common/validation';
 
@@ -49,6 +49,7 @@ const assessment = (v: RiskVersion): RiskAssessment => ({ ...v, treatment: v.tre
 @ApiTags('registers')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('registers')
 @Controller('risks')
 export class RisksController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

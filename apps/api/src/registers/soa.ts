@@ -6,7 +6,7 @@ import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validato
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { SoaControl } from '../../../../libs/db/src';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { trim } from '../common/validation';
 
@@ -23,6 +23,7 @@ export class SoaEntryDto {
 @ApiTags('registers')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('registers')
 @Controller('soa')
 export class SoaController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { Supplier } from '../../../../libs/db/src';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { trim } from '../common/validation';
@@ -43,6 +43,7 @@ const REGISTER_COLUMNS = ['lei', 'name', 'country', 'ict_services', 'criticality
 @ApiTags('registers')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('registers')
 @Controller('suppliers')
 export class SuppliersController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

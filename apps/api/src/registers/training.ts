@@ -6,7 +6,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptio
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { TrainingRecord } from '../../../../libs/db/src';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { insertIfNew } from '../common/insert-if-new';
 import { email, PageQuery, trim } from '../common/validation';
 
@@ -31,6 +31,7 @@ export class ListTrainingQuery extends PageQuery {
 @ApiTags('registers')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('registers')
 @Controller('training-records')
 export class TrainingController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthedRequest } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 import { checkIdempotencyKey } from '../common/validation';
 import { CompleteTaskDto, CreateTaskDto, ListTasksQuery, ReassignTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
@@ -9,6 +9,7 @@ import { TasksService } from './tasks.service';
 @ApiTags('tasks')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or invalid API key (problem+json)' })
+@Area('tasks')
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}

@@ -1,0 +1,87 @@
+import { AuditLogEntry, ApiKey } from '../../libs/db/src';
+import { createApiKey } from '../../libs/security/src';
+import { json, startSystem } from '../support/system';
+
+describe('who gets in: API key scopes, the audit log, rate limits and security headers', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    sys = await startSystem();
+  });
+  afterAll(() => sys?.close());
+
+  const pid = process.pid;
+  const task = { title: 'Check the backups', instructions: 'Restore one.', assignee: `ops-${pid}@acme.example`, dueAt: new Date(Date.now() + 86_400_000).toISOString() };
+
+  it('a key does what its scopes allow: reading needs read, changes need the area\'s write scope, the evidence log admin', async () => {
+    const reader = await createApiKey(sys.db, `reader-${pid}`, 'integration', ['read']);
+    const incidents = await createApiKey(sys.db, `siem-${pid}`, 'integration', ['incidents:write']);
+    const tasks = await createApiKey(sys.db, `jira-${pid}`, 'integration', ['read', 'tasks:write']);
+
+    expect((await sys.api('/tasks', { key: reader.key })).status).toBe(200);
+    const refused = await sys.api('/tasks', { method: 'POST', json: task, key: reader.key });
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toMatchObject({ status: 403, detail: `The API key "reader-${pid}" lacks the scope tasks:write` });
+    expect((await sys.api('/tasks', { key: incidents.key })).status).toBe(403); // no read scope
+    expect((await sys.api('/tasks', { method: 'POST', json: task, key: incidents.key })).status).toBe(403);
+    expect((await sys.api('/tasks', { method: 'POST', json: task, key: tasks.key })).status).toBe(201);
+    expect((await sys.api('/evidence/verify', { key: tasks.key })).status).toBe(403);
+    expect((await sys.api('/tasks', { key: null })).status).toBe(401);
+    expect((await sys.api('/tasks', { key: 'ifk_0000_forged' })).status).toBe(401);
+
+    // Revoked: refused at once.
+    await sys.db.getRepository(ApiKey).update({ id: tasks.id }, { revokedAt: new Date() });
+    expect((await sys.api('/tasks', { key: tasks.key })).status).toBe(401);
+  });
+
+  it('every state-changing call is in the audit log with the key\'s name, refusals included; last use is recorded', async () => {
+    const jira = await createApiKey(sys.db, `audited-${pid}`, 'integration', ['read', 'tasks:write']);
+    expect((await sys.api('/tasks', { method: 'POST', json: task, key: jira.key })).status).toBe(201);
+    expect((await sys.api('/nonconformities', { method: 'POST', json: {}, key: jira.key })).status).toBe(403);
+    expect((await sys.api('/tasks', { key: jira.key })).status).toBe(200); // reads are not audited
+    let rows: AuditLogEntry[] = [];
+    for (let i = 0; i < 50 && rows.length < 2; i++) {
+      rows = await sys.db.getRepository(AuditLogEntry).find({ where: { keyName: `audited-${pid}` }, order: { id: 'ASC' } });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(rows.map((r) => [r.method, r.path, r.status])).toEqual([
+      ['POST', '/tasks', 201],
+      ['POST', '/nonconformities', 403],
+    ]);
+    expect((await sys.db.getRepository(ApiKey).findOneByOrFail({ id: jira.id })).lastUsedAt).toBeInstanceOf(Date);
+  });
+
+  it('sends security headers, and no stack trace or SQL in an error', async () => {
+    for (const path of ['/health', '/tasks/nope', `/my/forged`]) {
+      const res = await sys.api(path);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+    const body = await (await sys.api('/tasks?limit=abc')).text();
+    expect(body).not.toMatch(/at \w+ \(|SELECT |node_modules/);
+  });
+});
+
+describe('rate limits', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    sys = await startSystem({ api: { rateLimitPerMinute: 5 } });
+  });
+  afterAll(() => sys?.close());
+
+  it('holds each key (and each address without one) to its requests per minute, with a problem saying when to come back', async () => {
+    const busy = await createApiKey(sys.db, `busy-${process.pid}`, 'integration', ['read']);
+    const calm = await createApiKey(sys.db, `calm-${process.pid}`, 'integration', ['read']);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await sys.api('/tasks', { key: busy.key })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await sys.api('/tasks', { key: busy.key });
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(Number(limited.headers.get('retry-after') ?? limited.headers.get('retry-after-perminute'))).toBeGreaterThan(0);
+    expect((await sys.api('/tasks', { key: calm.key })).status).toBe(200);
+    const anonymous = [];
+    for (let i = 0; i < 6; i++) anonymous.push((await sys.api('/health', { key: null })).status);
+    expect(anonymous.at(-1)).toBe(429);
+  });
+});
