@@ -13,14 +13,14 @@ describe('who gets in: API key scopes, the audit log, rate limits and security h
   const task = { title: 'Check the backups', instructions: 'Restore one.', assignee: `ops-${pid}@acme.example`, dueAt: new Date(Date.now() + 86_400_000).toISOString() };
 
   it('a key does what its scopes allow: reading needs read, changes need the area\'s write scope, the evidence log admin', async () => {
-    const reader = await createApiKey(sys.db, `reader-${pid}`, 'integration', ['read']);
-    const incidents = await createApiKey(sys.db, `siem-${pid}`, 'integration', ['incidents:write']);
-    const tasks = await createApiKey(sys.db, `jira-${pid}`, 'integration', ['read', 'tasks:write']);
+    const reader = await createApiKey(sys.db, `access-reader-${pid}`, 'integration', ['read']);
+    const incidents = await createApiKey(sys.db, `access-siem-${pid}`, 'integration', ['incidents:write']);
+    const tasks = await createApiKey(sys.db, `access-jira-${pid}`, 'integration', ['read', 'tasks:write']);
 
     expect((await sys.api('/tasks', { key: reader.key })).status).toBe(200);
     const refused = await sys.api('/tasks', { method: 'POST', json: task, key: reader.key });
     expect(refused.status).toBe(403);
-    expect(await json(refused)).toMatchObject({ status: 403, detail: `The API key "reader-${pid}" lacks the scope tasks:write` });
+    expect(await json(refused)).toMatchObject({ status: 403, detail: `The API key "access-reader-${pid}" lacks the scope tasks:write` });
     expect((await sys.api('/tasks', { key: incidents.key })).status).toBe(403); // no read scope
     expect((await sys.api('/tasks', { method: 'POST', json: task, key: incidents.key })).status).toBe(403);
     expect((await sys.api('/tasks', { method: 'POST', json: task, key: tasks.key })).status).toBe(201);
@@ -34,13 +34,13 @@ describe('who gets in: API key scopes, the audit log, rate limits and security h
   });
 
   it('every state-changing call is in the audit log with the key\'s name, refusals included; last use is recorded', async () => {
-    const jira = await createApiKey(sys.db, `audited-${pid}`, 'integration', ['read', 'tasks:write']);
+    const jira = await createApiKey(sys.db, `access-audited-${pid}`, 'integration', ['read', 'tasks:write']);
     expect((await sys.api('/tasks', { method: 'POST', json: task, key: jira.key })).status).toBe(201);
     expect((await sys.api('/nonconformities', { method: 'POST', json: {}, key: jira.key })).status).toBe(403);
     expect((await sys.api('/tasks', { key: jira.key })).status).toBe(200); // reads are not audited
     let rows: AuditLogEntry[] = [];
     for (let i = 0; i < 50 && rows.length < 2; i++) {
-      rows = await sys.db.getRepository(AuditLogEntry).find({ where: { keyName: `audited-${pid}` }, order: { id: 'ASC' } });
+      rows = await sys.db.getRepository(AuditLogEntry).find({ where: { keyName: `access-audited-${pid}` }, order: { id: 'ASC' } });
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(rows.map((r) => [r.method, r.path, r.status])).toEqual([
@@ -71,8 +71,8 @@ describe('rate limits', () => {
   afterAll(() => sys?.close());
 
   it('holds each key (and each address without one) to its requests per minute, with a problem saying when to come back', async () => {
-    const busy = await createApiKey(sys.db, `busy-${process.pid}`, 'integration', ['read']);
-    const calm = await createApiKey(sys.db, `calm-${process.pid}`, 'integration', ['read']);
+    const busy = await createApiKey(sys.db, `access-busy-${process.pid}`, 'integration', ['read']);
+    const calm = await createApiKey(sys.db, `access-calm-${process.pid}`, 'integration', ['read']);
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await sys.api('/tasks', { key: busy.key })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
