@@ -103,7 +103,8 @@ function cycleEvidence(view: CycleView): Evidence[] {
     ...view.activities
       .filter((a) => a.status === 'open' || a.status === 'completed' || a.status === 'cancelled')
       .map((a) => ({
-        ...cycle(`${a.id}:${a.status}`, a.status === 'open' ? 'activityStarted' : `activity${a.status[0].toUpperCase()}${a.status.slice(1)}`, a.owner, { kind: a.kind, due: a.due, completedOn: a.completedOn ?? null, summary: a.summary ?? null }, `${ref}/${a.id}`),
+        // The owner completed it; ismsflow started or cancelled it.
+        ...cycle(`${a.id}:${a.status}`, a.status === 'open' ? 'activityStarted' : `activity${a.status[0].toUpperCase()}${a.status.slice(1)}`, a.status === 'completed' ? a.owner : 'ismsflow', { kind: a.kind, due: a.due, completedOn: a.completedOn ?? null, summary: a.summary ?? null }, `${ref}/${a.id}`),
         process: a.kind,
       })),
     ...(view.status !== 'running' ? [cycle(`status:${view.status}`, view.status, 'ismsflow', { nextCycleId: view.nextCycleId ?? null })] : []),
