@@ -30,6 +30,17 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
   });
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docs : pages)(req, res, next));
+  // The Temporal UI calls the codec server from its own origin, with credentials.
+  const uiOrigin = new URL(config.temporal.uiUrl).origin;
+  app.use('/codec', (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('access-control-allow-origin', uiOrigin);
+    res.setHeader('access-control-allow-credentials', 'true');
+    res.setHeader('access-control-allow-headers', 'content-type, x-namespace, authorization');
+    res.setHeader('access-control-allow-methods', 'POST');
+    res.setHeader('vary', 'origin');
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../../activities';
 import type { AppConfig } from '../../../libs/config/src';
+import { dataConverter } from '../../../libs/temporal/src/codec';
 
 /**
  * The Temporal worker. A prebuilt bundle (production, tests) skips bundling at start-up; without
@@ -23,5 +24,6 @@ export async function createWorker(opts: {
       : { workflowsPath: require.resolve('../../../workflows') }),
     // The cache lives outside the V8 heap (about 1 MB a workflow): bound it explicitly.
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    dataConverter: dataConverter(config),
   });
 }

@@ -4,7 +4,8 @@ import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMI
 /** Everything configurable, read once from the environment (a secret may come from `<NAME>_FILE`). */
 export interface AppConfig {
   databaseUrl: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  /** `payloadKey`: base64 AES-256 key; when set, workflow payloads are encrypted (libs/temporal/src/codec.ts). */
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; payloadKey?: string };
   smtp: { url: string; from: string };
   /** `rateLimitPerMinute`: requests per API key (or per IP without one) per minute. */
   api: { port: number; publicUrl: string; rateLimitPerMinute: number };
@@ -71,6 +72,8 @@ function webhooks(raw: string | undefined): AppConfig['webhooks'] {
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
+  const payloadKey = read(env, 'PAYLOAD_ENCRYPTION_KEY');
+  if (payloadKey !== undefined && Buffer.from(payloadKey, 'base64').length !== 32) throw new ConfigError('PAYLOAD_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
   const linkSecret = required(env, 'TASK_LINK_SECRET');
   if (linkSecret.length < 32) throw new ConfigError('TASK_LINK_SECRET must be at least 32 characters');
   const port = int(env, 'PORT', 3000);
@@ -84,6 +87,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       namespace: read(env, 'TEMPORAL_NAMESPACE') ?? 'default',
       taskQueue: read(env, 'TEMPORAL_TASK_QUEUE') ?? 'ismsflow',
       uiUrl: read(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233',
+      payloadKey,
     },
     smtp: {
       url: read(env, 'SMTP_URL') ?? 'smtp://127.0.0.1:1025',

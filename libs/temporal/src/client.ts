@@ -1,11 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../../config/src';
+import { dataConverter } from './codec';
 import { ALL_SEARCH_ATTRIBUTES } from './definitions';
 
 export async function connectClient(config: Pick<AppConfig, 'temporal'>): Promise<Client> {
   const connection = await Connection.connect({ address: config.temporal.address });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
 }
 
 /**

@@ -15,7 +15,7 @@ import { DASHBOARD_SCRIPT } from './dashboard-script';
 const COOKIE = 'ismsflow_session';
 const SESSION_HOURS = 8;
 
-function sessionCookie(req: Request): string | undefined {
+export function sessionCookie(req: Request): string | undefined {
   return (req.headers.cookie ?? '')
     .split(';')
     .map((c) => c.trim().split('='))
@@ -60,13 +60,13 @@ export class DashboardController {
     }
     const session = signSession(this.config.tasks.linkSecret, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
     const secure = this.config.api.publicUrl.startsWith('https:') ? '; Secure' : '';
-    res.setHeader('set-cookie', `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=${SESSION_HOURS * 3600}${secure}`);
+    res.setHeader('set-cookie', `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure}`);
     res.redirect(303, '/dashboard');
   }
 
   @Post('logout')
   logout(@Res() res: Response): void {
-    res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=0`);
+    res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     res.redirect(303, '/dashboard');
   }
 }
