@@ -1,9 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
 import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../libs/config/src';
-import { OutboundMail } from '../../libs/db/src';
+import { dataSourceOptions, OutboundMail } from '../../libs/db/src';
 import { freePort } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
-import { json, startSystem } from '../support/system';
+import { json, mailbox, startSystem } from '../support/system';
 
 /** A mail relay that refuses every message with a temporary failure, as one does when it is overloaded. */
 async function refusingSmtp(port: number): Promise<{ refused: () => number; close: () => Promise<void> }> {
@@ -65,4 +70,79 @@ describe('faults: the mail relay refusing mail', () => {
     expect(mails.map((m) => m.Subject)).toEqual([`[ismsflow] Task: Renew the TLS certificate ${pid}`]);
     expect((await sys.db.getRepository(OutboundMail).findOneByOrFail({ taskId: task.id })).status).toBe('sent');
   });
+});
+
+describe('faults: the worker killed (SIGKILL) in the middle of its work', () => {
+  const pid = process.pid;
+  const queue = `killed-${pid}`;
+  let api: INestApplication;
+  let baseUrl: string;
+  let worker: ChildProcess | undefined;
+  let db: Awaited<ReturnType<typeof startSystem>>['db'];
+
+  /** The production worker entry point as its own process, on this suite's task queue. */
+  async function startWorkerProcess(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, TEMPORAL_TASK_QUEUE: queue, WORKFLOW_BUNDLE: process.env.WORKFLOW_BUNDLE ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the worker did not start within 90 s')), 90_000);
+      child.stdout?.on('data', (d: Buffer) => {
+        if (!d.toString().includes('worker polling')) return;
+        clearTimeout(timer);
+        resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the worker exited with ${code}`)));
+    });
+    return child;
+  }
+
+  beforeAll(async () => {
+    const base = loadConfig();
+    const port = await freePort();
+    const config = { ...base, temporal: { ...base.temporal, taskQueue: queue }, api: { ...base.api, port, publicUrl: `http://127.0.0.1:${port}` } };
+    api = await createApiApp(config, ['error']);
+    await api.listen(port, '127.0.0.1');
+    baseUrl = config.api.publicUrl;
+    db = new DataSource(dataSourceOptions(config.databaseUrl));
+    await db.initialize();
+  }, 120_000);
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await api?.close();
+    await db?.destroy();
+  });
+
+  const call = (p: string, init: RequestInit & { json?: unknown } = {}) =>
+    fetch(`${baseUrl}${p}`, {
+      ...init,
+      headers: { authorization: `Bearer ${process.env.TEST_API_KEY}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
+      body: init.json ? JSON.stringify(init.json) : undefined,
+    });
+
+  it('finishes every task after a restart, each mail sent once, no record twice', async () => {
+    worker = await startWorkerProcess();
+    const people = Array.from({ length: 6 }, (_, i) => `killed-${i}-${pid}@acme.example`);
+    const tasks = await Promise.all(
+      people.map(async (assignee, i) => json(call('/tasks', { method: 'POST', json: { title: `Rotate key ${i} ${pid}`, instructions: 'Rotate it.', assignee, dueAt: new Date(Date.now() + 86_400_000).toISOString() } }))),
+    );
+    // Mid-flight: tasks being recorded and mailed.
+    await new Promise((r) => setTimeout(r, 300));
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
+    worker = await startWorkerProcess();
+
+    // Every assignee gets their mail, once (activities cut off by the kill are retried after their timeout).
+    for (const assignee of people) await mailbox.waitFor(assignee, /Rotate key/, 150_000);
+    for (const t of tasks) expect((await call(`/tasks/${t.id}/complete`, { method: 'POST', json: { outcome: 'done' } })).status).toBe(200);
+    for (const assignee of people) expect(await mailbox.to(assignee)).toHaveLength(1);
+    const ids = tasks.map((t: { id: string }) => t.id);
+    const events = await db.query<Array<{ task_id: string; type: string; n: string }>>(`SELECT task_id, type, count(*) AS n FROM task_events WHERE task_id = ANY($1) GROUP BY 1, 2`, [ids]);
+    expect(events.filter((e) => Number(e.n) > 1)).toEqual([]);
+    expect(events.filter((e) => e.type === 'completed')).toHaveLength(ids.length);
+    const evidence = await db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM evidence_log WHERE reference = ANY($1)`, [ids]);
+    expect(Number(evidence[0].n)).toBe(events.length);
+  }, 300_000);
 });
