@@ -36,3 +36,18 @@ export async function backgroundWorker(env: TestWorkflowEnvironment, options: Om
     },
   };
 }
+
+/**
+ * Waits (in real time) until none of these workflows has an activity in flight. The time-skipping
+ * server trips over cancelling a workflow while one is (ACTIVITY_UNKNOWN), and a busy machine can
+ * be between an activity's start and its completion for a while.
+ */
+export async function untilNoActivityInFlight(env: TestWorkflowEnvironment, workflowIds: string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await Promise.all(workflowIds.map(async (id) => (await env.client.workflow.getHandle(id).describe()).raw.pendingActivities?.length ?? 0));
+    if (pending.every((n) => n === 0)) return;
+    if (Date.now() > deadline) throw new Error(`activities still in flight in ${workflowIds.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -5,7 +5,7 @@ import { cancelNcUpdate, completeTaskUpdate, ncStateQuery, SearchAttr } from '..
 import { correctiveAction } from '../../workflows';
 import { recordingActivities } from '../support/fake-activities';
 import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
-import { backgroundWorker, createTimeSkippingEnv } from '../support/temporal-env';
+import { backgroundWorker, createTimeSkippingEnv, untilNoActivityInFlight } from '../support/temporal-env';
 
 describe('correctiveAction on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -210,8 +210,9 @@ describe('correctiveAction on the time-skipping server', () => {
   it('cancelling the workflow itself (Temporal UI) also records the cancellation', async () => {
     const { handle, number, slug } = await raise();
     await taskStarted(`${slug}corr`);
-    // Cancel once the task has been mailed: the test server trips over cancelling an activity in flight.
+    // Cancel once the task has been mailed and nothing is in flight (see untilNoActivityInFlight).
     for (let i = 0; i < 200 && !fake.callsOf('sendTaskMail').some((c) => c.args.taskId === `${slug}corr`); i++) await new Promise((r) => setTimeout(r, 25));
+    await untilNoActivityInFlight(env, [handle.workflowId, `task:${slug}corr`]);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     expect(entries(number)).toEqual(['cancelled']);

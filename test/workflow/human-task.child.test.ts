@@ -5,7 +5,7 @@ import { HOUR_MS } from '../../libs/domain/src';
 import { completeTaskUpdate, SearchAttr } from '../../libs/temporal/src/definitions';
 import { quietLogger } from '../support/bundle';
 import { recordingActivities } from '../support/fake-activities';
-import { backgroundWorker, createTimeSkippingEnv } from '../support/temporal-env';
+import { backgroundWorker, createTimeSkippingEnv, untilNoActivityInFlight } from '../support/temporal-env';
 
 describe('humanTask as the child of a process workflow', () => {
   let env: TestWorkflowEnvironment;
@@ -58,11 +58,9 @@ describe('humanTask as the child of a process workflow', () => {
     const child = await childStarted((await parent.describe()) && (await findChildId('parent-2')));
     expect(child.workflowId).toMatch(/^task:[0-9a-f]{16}$/);
     const taskId = child.workflowId.slice('task:'.length);
-    // Cancel once the task has been mailed and the mail activity is done: the test server trips over
-    // cancelling an activity in flight (a busy machine can be between the two for a while).
-    const settled = async () =>
-      fake.callsOf('sendTaskMail').some((c) => c.args.taskId === taskId) && !(await env.client.workflow.getHandle(child.workflowId).describe()).raw.pendingActivities?.length;
-    for (let i = 0; i < 400 && !(await settled()); i++) await new Promise((r) => setTimeout(r, 25));
+    // Cancel once the task has been mailed and nothing is in flight (see untilNoActivityInFlight).
+    for (let i = 0; i < 400 && !fake.callsOf('sendTaskMail').some((c) => c.args.taskId === taskId); i++) await new Promise((r) => setTimeout(r, 25));
+    await untilNoActivityInFlight(env, ['parent-2', child.workflowId]);
     await parent.cancel();
     await expect(parent.result()).rejects.toThrow(WorkflowFailedError);
     expect(fake.callsOf('cancelTask').map((c) => c.args.taskId)).toContain(taskId);

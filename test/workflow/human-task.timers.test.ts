@@ -6,7 +6,7 @@ import { humanTask } from '../../workflows';
 import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, taskStateQuery } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
-import { createTimeSkippingEnv } from '../support/temporal-env';
+import { createTimeSkippingEnv, untilNoActivityInFlight } from '../support/temporal-env';
 
 describe('humanTask timers on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -27,6 +27,7 @@ describe('humanTask timers on the time-skipping server', () => {
 
   /** Cancels and waits until the workflow has closed, so nothing is left running for the next test. */
   async function cancelled(handle: WorkflowHandle): Promise<void> {
+    await untilNoActivityInFlight(env, [handle.workflowId]);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
   }
