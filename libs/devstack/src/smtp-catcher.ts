@@ -85,6 +85,10 @@ export async function startSmtpCatcher(opts: { smtpPort: number; httpPort: numbe
     smtp.once('error', reject);
     smtp.listen(opts.smtpPort, '127.0.0.1', () => resolve());
   });
+  // Once listening, a client that drops its connection (a worker killed or stopped) is no reason to stop catching mail.
+  smtp.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') console.warn(`smtp catcher: ${err.message}`);
+  });
 
   const app = express();
   app.get('/api/v1/messages', (req, res) => {
