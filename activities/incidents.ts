@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
 import type { RegulatoryDeadline } from '../libs/domain/src';
+import { webhookSignature } from '../libs/security/src';
 import { appendEvidence } from './evidence';
 
 export interface IncidentActivityDeps {
@@ -24,10 +24,6 @@ export interface IncidentProgress {
   closed?: { at: string; by: string };
 }
 
-/** The signature a ticketing system checks: HMAC-SHA256 of the exact body, hex. */
-export function webhookSignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
 
 export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
   return {

@@ -1,5 +1,6 @@
 import { AuditLogEntry, ApiKey } from '../../libs/db/src';
-import { createApiKey } from '../../libs/security/src';
+import { loadConfig } from '../../libs/config/src';
+import { createApiKey, webhookSignature } from '../../libs/security/src';
 import { json, startSystem } from '../support/system';
 
 describe('who gets in: API key scopes, the audit log, rate limits and security headers', () => {
@@ -83,5 +84,35 @@ describe('rate limits', () => {
     const anonymous = [];
     for (let i = 0; i < 6; i++) anonymous.push((await sys.api('/health', { key: null })).status);
     expect(anonymous.at(-1)).toBe(429);
+  });
+});
+
+describe('signed inbound webhooks', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  const secret = 'jira-shared-secret-0123456789';
+  beforeAll(async () => {
+    const base = loadConfig();
+    // A system that signs its webhooks; its own task queue, since its outbound hook goes nowhere.
+    sys = await startSystem({
+      webhooks: { jira: { url: 'http://127.0.0.1:9/jira-hook', secret, verifyInbound: true } },
+      temporal: { ...base.temporal, taskQueue: `signed-${process.pid}` },
+      incidents: { ...base.incidents, handler: 'handler@acme.example', dpo: 'dpo@acme.example', ciso: 'ciso@acme.example' },
+    });
+  });
+  afterAll(() => sys?.close());
+
+  it('takes a Jira webhook only with the HMAC of its exact body', async () => {
+    const body = JSON.stringify({
+      webhookEvent: 'jira:issue_created',
+      issue: { key: `SIGNED-${process.pid}`, fields: { summary: 'Lost laptop', description: 'Left on a train', created: '2026-11-24T08:00:00.000+0000', reporter: { emailAddress: 'agent@acme.example' } } },
+    });
+    const post = (signature?: string) =>
+      sys.api('/incidents/jira', { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature': signature } : {}) }, body });
+    const unsigned = await post();
+    expect(unsigned.status).toBe(401);
+    expect(await json(unsigned)).toMatchObject({ errors: [{ field: 'X-Hub-Signature' }] });
+    expect((await post(webhookSignature('another-secret-0123456789', body))).status).toBe(401);
+    expect((await post(webhookSignature(secret, `${body} `))).status).toBe(401); // signed, but not this body
+    expect((await post(webhookSignature(secret, body))).status).toBe(201);
   });
 });

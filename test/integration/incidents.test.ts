@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webhookSignature } from '../../activities/incidents';
+import { webhookSignature } from '../../libs/security/src';
 import { json, linkIn, mailbox, startSystem } from '../support/system';
 
 const pid = process.pid;

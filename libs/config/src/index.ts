@@ -16,7 +16,8 @@ export interface AppConfig {
   /** Who handles incidents, protects data and owns security, unless an incident names them. */
   incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy };
   /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
-  webhooks: Record<string, { url: string; secret: string }>;
+  /** Per ticketing system: where ismsflow posts, the shared HMAC secret, and whether its inbound webhooks must be signed. */
+  webhooks: Record<string, { url: string; secret: string; verifyInbound?: boolean }>;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -54,7 +55,7 @@ function hoursList(env: Env, name: string, fallback: number[]): number[] {
   return values;
 }
 
-/** TICKET_WEBHOOKS: JSON `{"jira": {"url": "https://...", "secret": "..."}}`. */
+/** TICKET_WEBHOOKS: JSON `{"jira": {"url": "https://...", "secret": "...", "verifyInbound": true}}`. */
 function webhooks(raw: string | undefined): AppConfig['webhooks'] {
   if (!raw) return {};
   let parsed: unknown;

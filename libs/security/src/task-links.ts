@@ -74,3 +74,8 @@ export function verifyPersonLink(secret: string, token: string, now = Date.now()
   const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected) ? email : undefined;
 }
+
+/** The signature on webhooks, both ways: `sha256=<HMAC-SHA256 of the exact body, hex>`. */
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}

@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
+import { webhookSignature } from '../../../../libs/security/src';
 import { ProblemException, validationPipe } from '../common/problem';
 import { fromJira, fromServiceNow, type Mapped } from './adapters';
 import { ListIncidentsQuery, ReportIncidentDto, TicketEventDto } from './dto/incident.dto';
@@ -13,7 +16,10 @@ import { Area } from '../auth/api-key.guard';
 @Area('incidents')
 @Controller('incidents')
 export class IncidentsController {
-  constructor(private readonly incidents: IncidentsService) {}
+  constructor(
+    private readonly incidents: IncidentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Report an incident from any ticketing system; the same (system, ticketId) again is the same incident' })
@@ -27,7 +33,8 @@ export class IncidentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Jira webhook: issue created reports the incident, issue updated sends its status and priority changes' })
   @ApiBody({ schema: { type: 'object', description: 'Jira webhook payload (webhookEvent, issue, changelog)' } })
-  jira(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  jira(@Body() body: unknown, @Req() req: Request & { rawBody?: Buffer }, @Res({ passthrough: true }) res: Response) {
+    this.verifySignature('jira', req);
     return this.adapt(fromJira(body), res, false);
   }
 
@@ -35,7 +42,8 @@ export class IncidentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'ServiceNow incident (inserted or updated): reports it the first time, then sends resolution, reopening and priority' })
   @ApiBody({ schema: { type: 'object', description: 'ServiceNow incident record (number, short_description, opened_at, state, priority, ...)' } })
-  servicenow(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  servicenow(@Body() body: unknown, @Req() req: Request & { rawBody?: Buffer }, @Res({ passthrough: true }) res: Response) {
+    this.verifySignature('servicenow', req);
     return this.adapt(fromServiceNow(body), res, true);
   }
 
@@ -67,6 +75,20 @@ export class IncidentsController {
   @ApiOperation({ summary: 'The incident with its timeline, tasks, and its regulatory deadlines and their state' })
   get(@Param('id') id: string) {
     return this.incidents.get(id);
+  }
+
+  /**
+   * A system configured with `verifyInbound` must sign its webhooks like ismsflow signs its own:
+   * `sha256=<HMAC-SHA256 of the exact body, hex>` in X-Hub-Signature-256, X-Hub-Signature or X-Ismsflow-Signature.
+   */
+  private verifySignature(system: string, req: Request & { rawBody?: Buffer }): void {
+    const hook = this.config.webhooks[system];
+    if (!hook?.verifyInbound) return;
+    const given = req.header('x-hub-signature-256') ?? req.header('x-hub-signature') ?? req.header('x-ismsflow-signature') ?? '';
+    const expected = webhookSignature(hook.secret, (req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+      throw new ProblemException(401, `The ${system} webhook is not signed with the shared secret`, [{ field: 'X-Hub-Signature', message: 'sha256=<HMAC-SHA256 of the body> is required' }]);
+    }
   }
 
   /** Reports the incident if the ticket is new (or says so), then sends the ticket's changes. */
