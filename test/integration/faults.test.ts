@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../libs/config/src';
-import { dataSourceOptions, OutboundMail } from '../../libs/db/src';
+import { dataSourceOptions, migrate, OutboundMail } from '../../libs/db/src';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
 import { freePort } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
+import { createApiKey } from '../../libs/security/src';
 import { json, mailbox, startSystem } from '../support/system';
 
 /** A mail relay that refuses every message with a temporary failure, as one does when it is overloaded. */
@@ -152,4 +156,63 @@ describe('faults: the worker killed (SIGKILL) in the middle of its work', () => 
     const evidence = await db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM evidence_log WHERE reference = ANY($1)`, [ids]);
     expect(Number(evidence[0].n)).toBe(events.length);
   }, 300_000);
+});
+
+describe('faults: PostgreSQL unavailable for a while', () => {
+  const pid = process.pid;
+  const dataDir = path.join(process.env.TEST_STACK_DIR ?? os.tmpdir(), `pg-down-${pid}`);
+  let pgPort: number;
+  let pg: RunningPostgres | undefined;
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  let key: string;
+
+  beforeAll(async () => {
+    // A database of its own, to stop and start without touching the other suites'.
+    pgPort = await freePort();
+    pg = await startEmbeddedPostgres({ dataDir, port: pgPort });
+    await migrate(pg.url);
+    const base = loadConfig();
+    sys = await startSystem({ databaseUrl: pg.url, temporal: { ...base.temporal, taskQueue: `pg-down-${pid}` } });
+    ({ key } = await createApiKey(sys.db, `pg-down-${pid}`, 'admin'));
+  }, 120_000);
+  afterAll(async () => {
+    await sys?.close().catch(() => undefined);
+    await pg?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 problem+json while it is down, and the process resumes with nothing lost when it is back', async () => {
+    const assignee = `pg-down-${pid}@acme.example`;
+    const created = await sys.api('/tasks', { method: 'POST', key, json: { title: `Review firewall rules ${pid}`, instructions: 'Check them.', assignee, dueAt: new Date(Date.now() + 86_400_000).toISOString() } });
+    expect(created.status).toBe(201);
+    const task = await json(created);
+
+    await pg!.stop();
+    pg = undefined;
+    const started = Date.now();
+    const down = await sys.api('/tasks', { key });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('content-type')).toContain('application/problem+json');
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - started).toBeLessThan(15_000); // an answer, not a hang
+
+    await new Promise((r) => setTimeout(r, 5000));
+    pg = await startEmbeddedPostgres({ dataDir, port: pgPort });
+
+    // The mail activity retried through the outage: the task's mail arrives, once, and its record is whole.
+    const mail = await mailbox.waitFor(assignee, new RegExp(`Review firewall rules ${pid}`), 90_000);
+    expect(mail.Subject).toBe(`[ismsflow] Task: Review firewall rules ${pid}`);
+    let record: { status: string; history?: Array<{ type: string }> } | undefined;
+    for (let i = 0; i < 100; i++) {
+      const res = await sys.api(`/tasks/${task.id}`, { key });
+      if (res.status === 200) {
+        record = await json(res);
+        if (record?.history?.some((h) => h.type === 'mailed')) break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(record).toMatchObject({ status: 'open' });
+    expect(record!.history!.filter((h) => h.type === 'mailed')).toHaveLength(1);
+    expect(new Set((await mailbox.to(assignee)).map((m) => m.MessageID)).size).toBe(1);
+  }, 240_000);
 });

@@ -22,7 +22,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     // Schema changes go through migrations only.
     synchronize: false,
     migrationsTransactionMode: 'each',
-    extra: { max: 10 },
+    // A database that does not answer fails a request in seconds instead of hanging it.
+    extra: { max: 10, connectionTimeoutMillis: 5000 },
   };
 }
 

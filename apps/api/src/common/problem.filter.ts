@@ -11,10 +11,27 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
+    if (databaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      res.status(503).setHeader('retry-after', '5');
+      res.type('application/problem+json').json({ ...new ProblemException(503, 'The database is unavailable: try again in a few seconds').problem, instance: req.originalUrl });
+      return;
+    }
     const problem = toProblem(exception);
     if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(problem.status).type('application/problem+json').json({ ...problem, instance: req.originalUrl });
   }
+}
+
+/** PostgreSQL down, restarting or unreachable: a temporary condition the caller may retry (503), not our bug (500). */
+function databaseUnavailable(exception: unknown): boolean {
+  // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` need not hold.
+  if (typeof exception !== 'object' || exception === null || typeof (exception as Error).message !== 'string') return false;
+  const code = (exception as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (exception as { code?: string }).code;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code ?? '') ||
+    /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/.test((exception as Error).message)
+  );
 }
 
 function toProblem(exception: unknown): Problem {
