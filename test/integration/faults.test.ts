@@ -9,6 +9,7 @@ import { createApiApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../libs/config/src';
 import { dataSourceOptions, migrate, OutboundMail } from '../../libs/db/src';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
+import { startTemporalDevServer, type TemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { freePort } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
 import { createApiKey } from '../../libs/security/src';
@@ -214,5 +215,41 @@ describe('faults: PostgreSQL unavailable for a while', () => {
     expect(record).toMatchObject({ status: 'open' });
     expect(record!.history!.filter((h) => h.type === 'mailed')).toHaveLength(1);
     expect(new Set((await mailbox.to(assignee)).map((m) => m.MessageID)).size).toBe(1);
+  }, 240_000);
+});
+
+describe('faults: the Temporal dev server stopped and started again on its SQLite file', () => {
+  const pid = process.pid;
+  const dataDir = path.join(process.env.TEST_STACK_DIR ?? os.tmpdir(), `temporal-restart-${pid}`);
+  let temporal: TemporalDevServer | undefined;
+  let ports: { port: number; uiPort: number };
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+
+  beforeAll(async () => {
+    ports = { port: await freePort(), uiPort: await freePort() };
+    temporal = await startTemporalDevServer({ dataDir, ...ports });
+    const base = loadConfig();
+    sys = await startSystem({ temporal: { ...base.temporal, address: temporal.address, taskQueue: `restart-${pid}` } });
+  }, 120_000);
+  afterAll(async () => {
+    await sys?.close().catch(() => undefined);
+    await temporal?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps running workflows and their timers: the due-date reminder still comes, and the task completes', async () => {
+    const assignee = `restart-${pid}@acme.example`;
+    const dueAt = new Date(Date.now() + 25_000).toISOString();
+    const task = await json(sys.api('/tasks', { method: 'POST', json: { title: `Patch the VPN ${pid}`, instructions: 'Apply the update.', assignee, dueAt } }));
+    await mailbox.waitFor(assignee, new RegExp(`Task: Patch the VPN ${pid}`), 30_000);
+
+    await temporal!.stop();
+    temporal = await startTemporalDevServer({ dataDir, ...ports });
+
+    // The timer set before the restart fires at the due time.
+    await mailbox.waitFor(assignee, new RegExp(`Due today: Patch the VPN ${pid}`), 90_000);
+    const done = await sys.api(`/tasks/${task.id}/complete`, { method: 'POST', json: { outcome: 'done' } });
+    expect(done.status).toBe(200);
+    expect(await json(done)).toMatchObject({ status: 'completed' });
   }, 240_000);
 });
