@@ -64,6 +64,57 @@ describe('who gets in: API key scopes, the audit log, rate limits and security h
   });
 });
 
+describe('the dashboard\'s forms carry a CSRF token', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    sys = await startSystem();
+  });
+  afterAll(() => sys?.close());
+
+  const post = (path: string, form: Record<string, string>, cookie?: string) =>
+    fetch(`${sys.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form) });
+  const cookies = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const tokenIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+
+  it('signs in and out only from its own pages: a forged or missing token is refused and changes nothing', async () => {
+    const { key } = await createApiKey(sys.db, `csrf-admin-${process.pid}`, 'admin');
+    const loginPage = await fetch(`${sys.baseUrl}/dashboard`);
+    const [nonce] = cookies(loginPage);
+    expect(nonce).toMatch(/^ismsflow_csrf=/);
+    expect(loginPage.headers.getSetCookie()[0]).toContain('HttpOnly; SameSite=Strict; Path=/dashboard');
+    const token = tokenIn(await loginPage.text())!;
+
+    // A page on another site can post the form, but knows no token; a planted cookie has none either.
+    for (const [form, cookie] of [
+      [{ apiKey: key }, nonce],
+      [{ apiKey: key, csrf: 'x'.repeat(43) }, nonce],
+      [{ apiKey: key, csrf: token }, undefined],
+      [{ apiKey: key, csrf: token }, `ismsflow_csrf=${'A'.repeat(43)}`],
+    ] as const) {
+      const refused = await post('/dashboard/login', form, cookie);
+      expect(refused.status).toBe(403);
+      expect(cookies(refused).some((c) => c.startsWith('ismsflow_session='))).toBe(false);
+      expect(await refused.text()).toContain('This form did not come from this dashboard');
+    }
+
+    const signedIn = await post('/dashboard/login', { apiKey: key, csrf: token }, nonce);
+    expect(signedIn.status).toBe(303);
+    const session = cookies(signedIn).find((c) => c.startsWith('ismsflow_session='))!;
+    const dashboard = await fetch(`${sys.baseUrl}/dashboard`, { headers: { cookie: `${session}; ${nonce}` } });
+    expect(dashboard.status).toBe(200);
+    const pageToken = tokenIn(await dashboard.text());
+    expect(pageToken).toBe(token);
+
+    // Signing out is a form too: without the token the session stays.
+    const kept = await post('/dashboard/logout', {}, `${session}; ${nonce}`);
+    expect(kept.status).toBe(403);
+    expect(cookies(kept).some((c) => c.startsWith('ismsflow_session=;'))).toBe(false);
+    const out = await post('/dashboard/logout', { csrf: token }, `${session}; ${nonce}`);
+    expect(out.status).toBe(303);
+    expect(cookies(out)).toContain('ismsflow_session=');
+  });
+});
+
 describe('rate limits', () => {
   let sys: Awaited<ReturnType<typeof startSystem>>;
   beforeAll(async () => {

@@ -16,7 +16,7 @@ function chart(id: string, title: string, data: unknown, table: string): string 
 const rowsTable = (head: string[], rows: Array<Array<string | number>>) =>
   `<table><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 
-export function dashboardPage(d: DashboardData, f: DashboardFilters, ui: (workflowId: string) => string, caller: string): string {
+export function dashboardPage(d: DashboardData, f: DashboardFilters, ui: (workflowId: string) => string, caller: string, csrf: string): string {
   const timelines = d.cycles
     .map(
       (c) => `<section aria-labelledby="cy-${e(c.cycleId)}"><h3 id="cy-${e(c.cycleId)}">${e(c.organisation)}: ${c.nextAudit ? `${e(c.nextAudit.kind)} on ${e(c.nextAudit.date)}` : 'no audit ahead'} <a href="${e(ui(c.workflowId))}">in Temporal</a></h3>
@@ -31,7 +31,7 @@ export function dashboardPage(d: DashboardData, f: DashboardFilters, ui: (workfl
   const m = d.incidentsByMonth;
   const select = (name: string, options: string[], value?: string) =>
     `<label>${name}<select name="${name}"><option value="">any</option>${options.map((o) => `<option${o === value ? ' selected' : ''}>${e(o)}</option>`).join('')}</select></label>`;
-  const body = `<header class="top"><h1>ISMS dashboard</h1><form method="post" action="/dashboard/logout"><span class="muted">${e(caller)}</span> <button>Sign out</button></form></header>
+  const body = `<header class="top"><h1>ISMS dashboard</h1><form method="post" action="/dashboard/logout">${csrfField(csrf)}<span class="muted">${e(caller)}</span> <button>Sign out</button></form></header>
 <h2>Certification cycle</h2>
 ${timelines || '<p>No certification cycle is running: start one with POST /certification-cycles.</p>'}
 <p class="legend"><span class="done">✓ done</span> <span class="due">due</span> <span class="overdue">! overdue</span> <span class="audit">external audit</span></p>
@@ -65,11 +65,14 @@ ${rowsTable(['task', 'assignee', 'process', 'due', 'workflow'], d.openTasks.map(
   return layout('ISMS dashboard', body, { wide: true, style: STYLE });
 }
 
-export function loginPage(error?: string): string {
+/** The CSRF token every posted form carries (see libs/security csrf.ts). */
+const csrfField = (token: string) => `<input type="hidden" name="csrf" value="${e(token)}">`;
+
+export function loginPage(csrf: string, error?: string): string {
   return layout(
     'Sign in',
     `<h1>ISMS dashboard</h1>${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
-<form method="post" action="/dashboard/login"><label for="apiKey">Admin API key</label><input id="apiKey" name="apiKey" type="password" autocomplete="current-password" required>
+<form method="post" action="/dashboard/login">${csrfField(csrf)}<label for="apiKey">Admin API key</label><input id="apiKey" name="apiKey" type="password" autocomplete="current-password" required>
 <button>Sign in</button></form><p class="muted">Create one with <code>npm run apikey -- create &lt;name&gt; --role admin</code>. There is no default password.</p>`,
   );
 }

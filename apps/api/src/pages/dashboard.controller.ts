@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { findApiKey, findSessionKey, signSession } from '../../../../libs/security/src';
+import { csrfToken, findApiKey, findSessionKey, newCsrfNonce, signSession, verifyCsrf } from '../../../../libs/security/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { Public } from '../auth/api-key.guard';
 import { dashboardData } from './dashboard-data';
@@ -13,13 +13,18 @@ import { dashboardPage, loginPage } from './dashboard-page';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
 
 const COOKIE = 'ismsflow_session';
+const CSRF_COOKIE = 'ismsflow_csrf';
 const SESSION_HOURS = 8;
 
-export function sessionCookie(req: Request): string | undefined {
+function cookie(req: Request, name: string): string | undefined {
   return (req.headers.cookie ?? '')
     .split(';')
     .map((c) => c.trim().split('='))
-    .find(([k]) => k === COOKIE)?.[1];
+    .find(([k]) => k === name)?.[1];
+}
+
+export function sessionCookie(req: Request): string | undefined {
+  return cookie(req, COOKIE);
 }
 
 /** The ISMS dashboard for admins: signed in with an admin API key, then a short session cookie. */
@@ -36,8 +41,9 @@ export class DashboardController {
   async show(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, string | undefined>): Promise<void> {
     res.setHeader('cache-control', 'no-store');
     const key = await findSessionKey(this.db, this.config.tasks.linkSecret, sessionCookie(req));
+    const csrf = this.csrfFor(req, res);
     if (!key) {
-      res.status(401).type('html').send(loginPage());
+      res.status(401).type('html').send(loginPage(csrf));
       return;
     }
     const pick = (v: string | undefined, allowed: string[]) => (v && allowed.includes(v) ? v : undefined);
@@ -48,14 +54,15 @@ export class DashboardController {
       overdueOnly: q.overdue === '1',
     };
     const data = await dashboardData(this.db, filters);
-    res.status(200).type('html').send(dashboardPage(data, filters, (id) => temporalUiLink(this.config.temporal, id), key.name));
+    res.status(200).type('html').send(dashboardPage(data, filters, (id) => temporalUiLink(this.config.temporal, id), key.name, csrf));
   }
 
   @Post('login')
-  async login(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async login(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    if (!this.formIsOurs(req, body, res)) return;
     const key = typeof body.apiKey === 'string' ? await findApiKey(this.db, body.apiKey.trim()) : null;
     if (!key || key.role !== 'admin') {
-      res.status(401).type('html').send(loginPage('That is not an admin API key.'));
+      res.status(401).type('html').send(loginPage(this.csrfFor(req, res), 'That is not an admin API key.'));
       return;
     }
     const session = signSession(this.config.tasks.linkSecret, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
@@ -65,9 +72,29 @@ export class DashboardController {
   }
 
   @Post('logout')
-  logout(@Res() res: Response): void {
+  logout(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): void {
+    if (!this.formIsOurs(req, body, res)) return;
     res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     res.redirect(303, '/dashboard');
+  }
+
+  /** The token for this browser's forms; a new nonce cookie when it has none yet. */
+  private csrfFor(req: Request, res: Response): string {
+    let nonce = cookie(req, CSRF_COOKIE);
+    if (!nonce || !/^[A-Za-z0-9_-]{43}$/.test(nonce)) {
+      nonce = newCsrfNonce();
+      const secure = this.config.api.publicUrl.startsWith('https:') ? '; Secure' : '';
+      res.append('set-cookie', `${CSRF_COOKIE}=${nonce}; HttpOnly; SameSite=Strict; Path=/dashboard${secure}`);
+    }
+    return csrfToken(this.config.tasks.linkSecret, nonce);
+  }
+
+  /** A form posted from one of our pages, or a 403 page asking to sign in again (nothing changed). */
+  private formIsOurs(req: Request, body: Record<string, unknown>, res: Response): boolean {
+    if (verifyCsrf(this.config.tasks.linkSecret, cookie(req, CSRF_COOKIE), body.csrf)) return true;
+    res.setHeader('cache-control', 'no-store');
+    res.status(403).type('html').send(loginPage(this.csrfFor(req, res), 'This form did not come from this dashboard, or it expired. Sign in again.'));
+    return false;
   }
 }
 
