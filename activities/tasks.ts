@@ -33,7 +33,7 @@ export async function recordTaskEvent(
 /** The task record as the API and the workflow both create it: whoever comes first writes it. */
 export async function insertTaskRecord(
   db: EntityManager,
-  input: HumanTaskInput & { workflowId: string; requestHash?: string },
+  input: HumanTaskInput & { workflowId: string },
 ): Promise<void> {
   await db
     .createQueryBuilder()

@@ -3,17 +3,21 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/app';
-import { loadConfig } from '../../libs/config/src';
+import { loadConfig, type AppConfig } from '../../libs/config/src';
+import { addDays, DEFAULT_CORRECTIVE_ACTION_POLICY } from '../../libs/domain/src';
 import { dataSourceOptions, migrate, OutboundMail } from '../../libs/db/src';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { freePort } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
 import { createApiKey } from '../../libs/security/src';
-import { json, mailbox, startSystem } from '../support/system';
+import { connectClient } from '../../libs/temporal/src/client';
+import { workflowIds } from '../../libs/temporal/src/definitions';
+import { json, mailbox, startSystem, submitTaskFromMail } from '../support/system';
 
 /** A mail relay that refuses every message with a temporary failure, as one does when it is overloaded. */
 async function refusingSmtp(port: number): Promise<{ refused: () => number; close: () => Promise<void> }> {
@@ -32,6 +36,30 @@ async function refusingSmtp(port: number): Promise<{ refused: () => number; clos
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return { refused: () => refused, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/** A production entry point (`apps/.../main.ts`) as its own process; resolves once it prints `ready`. */
+async function startEntryProcess(entry: string, env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { ...process.env, WORKFLOW_BUNDLE: process.env.WORKFLOW_BUNDLE ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start within 90 s`)), 90_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (!d.toString().includes(ready)) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
+  });
+  return child;
+}
+
+const killed = async (child: ChildProcess) => {
+  child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+};
 
 describe('faults: the mail relay refusing mail', () => {
   let sys: Awaited<ReturnType<typeof startSystem>>;
@@ -82,34 +110,26 @@ describe('faults: the mail relay refusing mail', () => {
 describe('faults: the worker killed (SIGKILL) in the middle of its work', () => {
   const pid = process.pid;
   const queue = `killed-${pid}`;
+  const manager = `kill-isms-${pid}@acme.example`;
   let api: INestApplication;
   let baseUrl: string;
   let worker: ChildProcess | undefined;
   let db: Awaited<ReturnType<typeof startSystem>>['db'];
 
-  /** The production worker entry point as its own process, on this suite's task queue. */
-  async function startWorkerProcess(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, TEMPORAL_TASK_QUEUE: queue, WORKFLOW_BUNDLE: process.env.WORKFLOW_BUNDLE ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the worker did not start within 90 s')), 90_000);
-      child.stdout?.on('data', (d: Buffer) => {
-        if (!d.toString().includes('worker polling')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`the worker exited with ${code}`)));
-    });
-    return child;
-  }
+  /** The production worker entry point as its own process, on this suite's task queue, linking mail to this suite's API. */
+  const startWorkerProcess = () => startEntryProcess('apps/worker/src/main.ts', { TEMPORAL_TASK_QUEUE: queue, PUBLIC_URL: baseUrl }, 'worker polling');
 
   beforeAll(async () => {
     const base = loadConfig();
     const port = await freePort();
-    const config = { ...base, temporal: { ...base.temporal, taskQueue: queue }, api: { ...base.api, port, publicUrl: `http://127.0.0.1:${port}` } };
+    const config: AppConfig = {
+      ...base,
+      temporal: { ...base.temporal, taskQueue: queue },
+      api: { ...base.api, port, publicUrl: `http://127.0.0.1:${port}` },
+      incidents: { ...base.incidents, handler: `kill-handler-${pid}@acme.example`, ciso: manager, dpo: manager },
+      // No 30-day wait before the effectiveness review here: the time-skipping tests cover it.
+      nc: { ismsManager: manager, policy: { ...DEFAULT_CORRECTIVE_ACTION_POLICY, effectivenessWaitDays: 0 } },
+    };
     api = await createApiApp(config, ['error']);
     await api.listen(port, '127.0.0.1');
     baseUrl = config.api.publicUrl;
@@ -137,8 +157,7 @@ describe('faults: the worker killed (SIGKILL) in the middle of its work', () => 
     );
     // Mid-flight: tasks being recorded and mailed.
     await new Promise((r) => setTimeout(r, 300));
-    worker.kill('SIGKILL');
-    await new Promise((r) => worker!.once('exit', r));
+    await killed(worker);
     worker = await startWorkerProcess();
 
     // Every assignee gets their mail, once (activities cut off by the kill are retried after their timeout).
@@ -156,6 +175,189 @@ describe('faults: the worker killed (SIGKILL) in the middle of its work', () => 
     expect(events.filter((e) => e.type === 'completed')).toHaveLength(ids.length);
     const evidence = await db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM evidence_log WHERE reference = ANY($1)`, [ids]);
     expect(Number(evidence[0].n)).toBe(events.length);
+  }, 300_000);
+
+  it('finishes a corrective action, an incident and a certification-cycle activity cut off mid-step: each mail once, no record twice', async () => {
+    worker ??= await startWorkerProcess();
+    const owner = `kill-nc-owner-${pid}@acme.example`;
+    const doer = `kill-nc-doer-${pid}@acme.example`;
+    const handler = `kill-handler-${pid}@acme.example`;
+    const riskOwner = `kill-risk-${pid}@acme.example`;
+    const people = [manager, owner, doer, handler, riskOwner];
+    const today = new Date().toISOString().slice(0, 10);
+    const done = async (to: string, subject: RegExp, fields: Record<string, string>) => {
+      const page = await submitTaskFromMail(to, subject, fields, 150_000);
+      expect({ subject: String(subject), status: page.status, page: page.status === 200 ? '' : page.html }).toEqual({ subject: String(subject), status: 200, page: '' });
+    };
+    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+      for (let i = 0; i < 300; i++) {
+        const v = await probe();
+        if (v !== undefined) return v;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`never: ${what}`);
+    };
+
+    // The three processes, each waiting on its first person.
+    const nc = await json(call('/nonconformities', { method: 'POST', json: { source: 'internalAudit', requirement: 'A.8.13 Information backup', description: `ERP backup restores not tested since March (${pid})`, classification: 'minor', owner } }));
+    const ticketId = `KILL-${pid}`;
+    const incidentId = `zendesk:${ticketId}`;
+    const reported = await call('/incidents', {
+      method: 'POST',
+      json: { system: 'zendesk', ticketId, title: 'Miner found on a build agent', description: 'A crypto miner ran on ci-07.', detectedAt: new Date().toISOString(), reportedBy: 'it@acme.example', triage: { isIncident: true, category: 'malware', severity: 'medium', personalData: false } },
+    });
+    expect(reported.status).toBe(201);
+    const org = `kill-org-${pid}`;
+    const orgName = `Killjoy ${pid}`;
+    expect((await call('/organisations', { method: 'POST', json: { id: org, name: orgName, ismsManager: manager, topManagement: [`kill-ceo-${pid}@acme.example`], certificationBody: { name: 'Example Cert', planDueDays: 21, majorCloseDays: 60 }, scope: 'Everything', timeZone: 'UTC', workingDays: [0, 1, 2, 3, 4, 5, 6] } })).status).toBe(201);
+    const decisionDate = addDays(today, -30);
+    const cycleId = `${org}:${decisionDate}`;
+    expect((await call('/certification-cycles', { method: 'POST', json: { organisationId: org, decisionDate, owners: { riskAssessment: riskOwner } } })).status).toBe(201);
+    expect((await call(`/certification-cycles/${cycleId}/changes`, { method: 'POST', json: { kind: 'newSystem', description: 'A new CI platform', landsOn: addDays(today, 10) } })).status).toBe(200);
+
+    // The first step of each is done, and the worker dies while it creates and mails the next ones.
+    await Promise.all([
+      done(owner, new RegExp(`${nc.id}: correct the nonconformity`), { 'data.correction': 'Ran a restore test', 'data.correctedOn': today }),
+      done(manager, new RegExp(`${ticketId}: regulatory assessment`), { 'data.gdpr': 'no', 'data.gdprRationale': 'No personal data', 'data.nis2': 'no', 'data.nis2Rationale': 'Not significant', 'data.dora': 'no', 'data.doraRationale': 'Not a financial entity' }),
+      done(riskOwner, new RegExp(`${orgName}: assess the information security risks`), {
+        'data.risks.0.asset': 'CI platform',
+        'data.risks.0.threat': 'Supply-chain compromise',
+        'data.risks.0.vulnerability': 'Unpinned build images',
+        'data.risks.0.owner': riskOwner,
+        'data.risks.0.consequence': '4',
+        'data.risks.0.likelihood': '3',
+        'data.risks.0.treatment': 'reduce',
+        'data.risks.0.rationale': 'Pin and sign images',
+        'data.evidence': 'https://grc.acme.example/risks/ci',
+      }),
+    ]);
+    await new Promise((r) => setTimeout(r, 200));
+    await killed(worker);
+    worker = await startWorkerProcess();
+
+    // Each goes on to its end from where it was.
+    await Promise.all([
+      (async () => {
+        await done(owner, new RegExp(`${nc.id}: find the root cause`), { 'data.method': '5 Whys', 'data.analysis': 'Why? Nobody owns restore tests.', 'data.rootCause': 'Restore testing has no owner and no schedule', 'data.similar': 'none' });
+        await done(owner, new RegExp(`${nc.id}: plan the corrective actions`), { 'data.actions.0.description': 'Schedule quarterly restore tests', 'data.actions.0.owner': doer, 'data.actions.0.due': addDays(today, 30) });
+        await done(manager, new RegExp(`${nc.id}: approve the action plan`), { 'data.decision': 'approve' });
+        await done(doer, new RegExp(`${nc.id} action 1`), { 'data.done': 'Scheduled', 'data.evidence': 'https://itsm.example.com/restore' });
+        await done(manager, new RegExp(`${nc.id}: review the effectiveness`), { 'data.effective': 'yes', 'data.method': 'Checked the last restore', 'data.evidence': 'https://itsm.example.com/restore/1' });
+        await done(owner, new RegExp(`${nc.id}: record the ISMS changes`), { 'data.summary': 'Backup procedure v3' });
+        await done(manager, new RegExp(`${nc.id}: approve closure`), { 'data.decision': 'approve' });
+      })(),
+      (async () => {
+        const events = [
+          { eventId: 'c', type: 'contained', by: handler },
+          { eventId: 'r', type: 'resolved', by: handler },
+        ];
+        expect((await call(`/incidents/${incidentId}/events`, { method: 'POST', json: events })).status).toBe(202);
+        await done(handler, new RegExp(`${ticketId}: post-incident review`), { 'data.method': '5 Whys', 'data.rootCause': 'Build agents pulled unpinned images', 'data.lessons': 'Pin images', 'data.controlFailed': 'no' });
+        await done(manager, new RegExp(`${ticketId}: approve closing`), { 'data.decision': 'approve' });
+      })(),
+      done(manager, new RegExp(`${orgName}: approve the risk treatment plan`), { 'data.decision': 'approve' }),
+    ]);
+
+    const closedNc = await until('the NC closed', async () => {
+      const r = await json(call(`/nonconformities/${nc.id}`));
+      return r.status === 'closed' ? r : undefined;
+    });
+    expect(closedNc.timeline.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'correction', 'rootCause', 'actionPlan', 'planApproval', 'action', 'effectivenessReview', 'ismsChanges', 'closureApproval']);
+    const closedIncident = await until('the incident closed', async () => {
+      const r = await json(call(`/incidents/${incidentId}`));
+      return r.step === 'closed' ? r : undefined;
+    });
+    expect(closedIncident.timeline.map((e: { kind: string }) => e.kind).sort()).toEqual(['closureApproval', 'regulatoryAssessment', 'reported', 'review', 'ticket:contained', 'ticket:resolved', 'triage'].sort());
+    const cycle = await until('the change risk assessment completed', async () => {
+      const r = await json(call(`/certification-cycles/${cycleId}`));
+      return r.activities?.find((a: { id: string }) => a.id === 'change1-riskAssessment')?.status === 'completed' ? r : undefined;
+    });
+    expect(cycle.activities.find((a: { id: string }) => a.id === 'change1-riskAssessment')).toMatchObject({ summary: '1 risk(s), 0 high; treatment approved' });
+    expect((await json(call(`/risks?owner=${encodeURIComponent(riskOwner)}`))).items).toHaveLength(1);
+
+    // Each task once, each mail once (a retried send can only repeat the same message: one Message-ID).
+    const tasks = await db.query<Array<{ title: string; n: string }>>(`SELECT title, count(*) AS n FROM tasks WHERE assignee = ANY($1) GROUP BY title`, [people]);
+    expect(tasks.filter((t) => Number(t.n) > 1)).toEqual([]);
+    expect(tasks.length).toBeGreaterThanOrEqual(14);
+    const mails = (await mailbox.list()).filter((m) => m.To.some((t) => people.includes(t.Address)));
+    const messageIds = new Map<string, Set<string>>();
+    for (const m of mails) {
+      const key = `${m.To.map((t) => t.Address).join(',')} ${m.Subject}`;
+      messageIds.set(key, (messageIds.get(key) ?? new Set()).add(m.MessageID));
+    }
+    expect([...messageIds].filter(([, ids]) => ids.size > 1).map(([key]) => key)).toEqual([]);
+    expect(messageIds.size).toBeGreaterThanOrEqual(tasks.length);
+    const ids = await db.query<Array<{ id: string }>>(`SELECT id FROM tasks WHERE assignee = ANY($1)`, [people]);
+    const events = await db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM (SELECT task_id, type FROM task_events WHERE task_id = ANY($1) GROUP BY 1, 2 HAVING count(*) > 1) d`, [ids.map((r) => r.id)]);
+    expect(Number(events[0].n)).toBe(0);
+  }, 420_000);
+});
+
+describe('faults: the API killed (SIGKILL) and restarted under load', () => {
+  const pid = process.pid;
+  const queue = `api-restart-${pid}`;
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  let api: ChildProcess | undefined;
+  let port: number;
+  let temporal: Client;
+
+  const startApi = () => startEntryProcess('apps/api/src/main.ts', { PORT: String(port), TEMPORAL_TASK_QUEUE: queue, PUBLIC_URL: `http://127.0.0.1:${port}`, HOST: '127.0.0.1' }, 'listening on');
+
+  beforeAll(async () => {
+    const base = loadConfig();
+    // The worker in this process, the API as its own process: the one that gets killed.
+    sys = await startSystem({ temporal: { ...base.temporal, taskQueue: queue } });
+    port = await freePort();
+    api = await startApi();
+    temporal = await connectClient(base);
+  }, 120_000);
+  afterAll(async () => {
+    if (api) await killed(api);
+    await temporal?.connection.close();
+    await sys?.close();
+  });
+
+  it('loses no accepted request: every 201 is a running workflow and its task, and a retried request is the same task', async () => {
+    const total = 240;
+    const assignee = `api-restart-${pid}@acme.example`;
+    const accepted = new Map<number, { status: number; id: string }>();
+    const attempts = new Map<number, number>();
+    let next = 0;
+
+    /** A ticketing system's client: sends each request with its Idempotency-Key until it is answered 2xx. */
+    async function client() {
+      for (let i = next++; i < total; i = next++) {
+        for (;;) {
+          attempts.set(i, (attempts.get(i) ?? 0) + 1);
+          const res = await fetch(`http://127.0.0.1:${port}/tasks`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${process.env.TEST_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `restart-${pid}-${i}` },
+            body: JSON.stringify({ title: `Restart load ${i} (${pid})`, instructions: 'Nothing to do.', assignee, dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) + 'T12:00:00.000Z' }),
+          }).catch(() => undefined);
+          if (res && (res.status === 201 || res.status === 200)) {
+            accepted.set(i, { status: res.status, id: (await json(res)).id });
+            break;
+          }
+          if (res && res.status < 500) throw new Error(`request ${i}: ${res.status} ${await res.text()}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    }
+
+    const clients = Promise.all(Array.from({ length: 16 }, client));
+    while (accepted.size < total / 3) await new Promise((r) => setTimeout(r, 20));
+    await killed(api!);
+    api = await startApi();
+    await clients;
+
+    expect(accepted.size).toBe(total);
+    expect([...attempts.values()].some((n) => n > 1)).toBe(true); // the kill did cut requests off
+    const ids = [...accepted.values()].map((a) => a.id);
+    expect(new Set(ids).size).toBe(total);
+    // Every accepted request is a workflow in Temporal and a task in the database, and nothing more.
+    for (const id of ids) expect((await temporal.workflow.getHandle(workflowIds.task(id)).describe()).status.name).toBe('RUNNING');
+    const rows = await sys.db.query<Array<{ id: string }>>(`SELECT id FROM tasks WHERE assignee = $1`, [assignee]);
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
   }, 300_000);
 });
 

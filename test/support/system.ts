@@ -88,3 +88,13 @@ export function linkIn(mail: MailMessage): string {
 export async function json(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
 }
+
+/**
+ * `to` opens the task link in their newest mail matching `subject` and submits the task page with
+ * `fields` (form names as the page has them, e.g. `data.rootCause`), as people do. Returns the page.
+ */
+export async function submitTaskFromMail(to: string, subject: RegExp, fields: Record<string, string>, timeoutMs = 30_000): Promise<{ status: number; html: string }> {
+  const link = linkIn(await mailbox.waitFor(to, subject, timeoutMs));
+  const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ outcome: 'done', ...fields }) });
+  return { status: res.status, html: await res.text() };
+}

@@ -47,6 +47,8 @@ export interface HumanTaskInput {
   createdBy: string;
   /** What the person must fill in besides outcome, notes and evidence. */
   form?: TaskForm;
+  /** SHA-256 of the API request that started it, so a retry after a crash is recognised as the same request. */
+  requestHash?: string;
 }
 
 export interface TaskCompletion {

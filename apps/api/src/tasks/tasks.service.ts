@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from '@temporalio/client';
-import { IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { insertTaskRecord } from '../../../../activities/tasks';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
@@ -60,6 +60,7 @@ export class TasksService {
       outcomes: dto.outcomes ?? ['done'],
       policy: this.config.tasks.policy,
       createdBy: caller.name,
+      requestHash,
     };
     const workflowId = workflowIds.task(taskId);
     await this.temporal.workflow.start('humanTask', {
@@ -71,9 +72,8 @@ export class TasksService {
       typedSearchAttributes: openTaskSearchAttributes(input),
     });
     // The workflow writes the record too; writing it here means it can be read the moment we answer.
-    // Whichever insert came first, the row remembers which request made it.
-    await insertTaskRecord(this.db.manager, { ...input, workflowId, requestHash });
-    await this.db.getRepository(TaskRecord).update({ id: taskId, requestHash: IsNull() }, { requestHash });
+    // Both carry the request's hash, so a retry after we died right here is still the same request.
+    await insertTaskRecord(this.db.manager, { ...input, workflowId });
     return { task: this.toJson(await this.db.getRepository(TaskRecord).findOneByOrFail({ id: taskId })), created: true };
   }
 
