@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { ENTITIES } from './entities';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { TaskForms1764100000000 } from './migrations/1764100000000-TaskForms';
@@ -43,4 +43,15 @@ export async function migrate(url: string): Promise<string[]> {
     await lock.release();
     await ds.destroy();
   }
+}
+
+/**
+ * The entity a raw row describes (from `RETURNING *`), converted column by column exactly as a find
+ * would: an insert then needs no second query to read back what it wrote.
+ */
+export function hydrate<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, row: Record<string, unknown>): T {
+  const meta = db.getMetadata(entity);
+  const hydrated = meta.create() as T;
+  for (const column of meta.columns) column.setEntityValue(hydrated, db.driver.prepareHydratedValue(row[column.databaseName], column));
+  return hydrated;
 }

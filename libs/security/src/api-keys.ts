@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ApiKey } from '../../db/src';
+import { ApiKey, hydrate } from '../../db/src';
 
 /** API keys: 256 random bits, shown once, stored as SHA-256 (their entropy makes a slow hash moot). */
 export function hashApiKey(key: string): string {
@@ -29,9 +29,10 @@ export async function createApiKey(
   return { id, name, role, scopes, key };
 }
 
+/** The key, unless unknown or revoked. On every API request: one indexed lookup, without the query builder's cost. */
 export async function findApiKey(db: DataSource, key: string): Promise<ApiKey | null> {
-  const found = await db.getRepository(ApiKey).findOneBy({ keyHash: hashApiKey(key) });
-  return found && !found.revokedAt ? found : null;
+  const [row] = await db.query<Array<Record<string, unknown>>>('SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hashApiKey(key)]);
+  return row ? hydrate(db, ApiKey, row) : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext, type OnApplicationShutdown } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
@@ -22,9 +22,16 @@ export type AuthedRequest = Request & { caller: Caller };
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+type AuditRow = Pick<AuditLogEntry, 'at' | 'keyId' | 'keyName' | 'method' | 'path' | 'status' | 'ip'>;
+
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   private readonly logger = new Logger('audit');
+  /** Audit rows waiting for the insert in flight: under load one INSERT carries many (group commit), with no timer. */
+  private readonly auditQueue: AuditRow[] = [];
+  private auditWriting: Promise<void> | undefined;
+  /** When this process last recorded each key's use: most requests then need no write at all. */
+  private readonly touched = new Map<string, number>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -56,6 +63,9 @@ export class ApiKeyGuard implements CanActivate {
 
   /** Last use, at most once a minute per key: enough to spot unused keys, without a write per request. */
   private async touch(id: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.touched.get(id) ?? 0) < 60_000) return;
+    this.touched.set(id, now);
     await this.db
       .query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id])
       .catch((err: unknown) => this.logger.warn(`could not record the key's last use: ${String(err)}`));
@@ -64,11 +74,31 @@ export class ApiKeyGuard implements CanActivate {
   /** Every state-changing call, with the key's name and how it ended (refusals included). */
   private audit(req: AuthedRequest, res: Response): void {
     res.on('finish', () => {
-      const row = { at: new Date(), keyId: req.caller.id, keyName: req.caller.name, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ip: req.ip ?? null };
-      this.db
-        .getRepository(AuditLogEntry)
-        .insert(row)
-        .catch((err: unknown) => this.logger.error(`audit log write failed for ${row.method} ${row.path}: ${String(err)}`));
+      this.auditQueue.push({ at: new Date(), keyId: req.caller.id, keyName: req.caller.name, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ip: req.ip ?? null });
+      this.flushAudit();
     });
+  }
+
+  private flushAudit(): void {
+    if (this.auditWriting) return;
+    this.auditWriting = this.writeAudit().finally(() => {
+      this.auditWriting = undefined;
+      if (this.auditQueue.length) this.flushAudit();
+    });
+  }
+
+  private async writeAudit(): Promise<void> {
+    while (this.auditQueue.length) {
+      const rows = this.auditQueue.splice(0, 500);
+      await this.db
+        .getRepository(AuditLogEntry)
+        .insert(rows)
+        .catch((err: unknown) => this.logger.error(`audit log write failed for ${rows.map((r) => `${r.method} ${r.path}`).join(', ')}: ${String(err)}`));
+    }
+  }
+
+  /** Nothing answered goes unaudited: the rows still queued are written before the API stops. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.auditWriting;
   }
 }

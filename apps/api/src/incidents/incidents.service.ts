@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { Incident, IncidentEntry, TaskRecord } from '../../../../libs/db/src';
+import { hydrate, Incident, IncidentEntry, TaskRecord } from '../../../../libs/db/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, SearchAttr, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
@@ -73,9 +73,10 @@ export class IncidentsService {
         input: input as unknown as Record<string, unknown>,
       } as QueryDeepPartialEntity<Incident>)
       .orIgnore()
-      .returning('id')
+      .returning('*')
       .execute();
-    const incident = await this.find(id);
+    const [row] = inserted.raw as Array<Record<string, unknown>>;
+    const incident = row ? hydrate(this.db, Incident, row) : await this.find(id);
     // Started from the stored input, so a retry after a failed start converges on the same workflow.
     await this.temporal.workflow.start('incidentResponse', {
       taskQueue: this.config.temporal.taskQueue,
@@ -91,7 +92,7 @@ export class IncidentsService {
         ...(incident.severity ? [{ key: SearchAttr.severity, value: incident.severity }] : []),
       ],
     });
-    return { incident, created: (inserted.raw as unknown[]).length > 0 };
+    return { incident, created: row !== undefined };
   }
 
   /** Ticket events, in order; the workflow drops any it has seen (same event id). */
