@@ -43,7 +43,13 @@ const summary = ({ Text: _text, HTML: _html, ...rest }: CaughtMessage) => rest;
  * A development SMTP server that keeps mail in memory and shows it: a mailbox page, and the
  * Mailpit JSON endpoints ismsflow's tests read (`GET /api/v1/messages`, `GET /api/v1/message/{ID}`).
  */
-export async function startSmtpCatcher(opts: { smtpPort: number; httpPort: number; maxMessages?: number }): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(opts: {
+  smtpPort: number;
+  httpPort: number;
+  maxMessages?: number;
+  /** Called as each message is caught (the benchmark times mail arrival with it). */
+  onMessage?: (m: { to: string[]; subject: string; text: string }) => void;
+}): Promise<SmtpCatcher> {
   const messages: CaughtMessage[] = [];
   const max = opts.maxMessages ?? 1000;
 
@@ -76,6 +82,7 @@ export async function startSmtpCatcher(opts: { smtpPort: number; httpPort: numbe
             });
             messages.splice(max);
             callback();
+            opts.onMessage?.({ to: messages[0].To.map((t) => t.Address), subject: messages[0].Subject, text });
           })
           .catch((err: Error) => callback(err));
       });
