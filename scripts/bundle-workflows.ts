@@ -5,7 +5,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
-  const out = path.resolve(__dirname, '..', 'workflow-bundle.js');
+  // Beside the compiled code (dist/workflow-bundle.js), or where the first argument says.
+  const out = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'workflow-bundle.js'));
   writeFileSync(out, code);
   console.log(`workflow bundle: ${out} (set WORKFLOW_BUNDLE to it)`);
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../libs/config/src';
+import { temporalConnectionOptions } from '../../libs/temporal/src/connection';
 
 const base = { DATABASE_URL: 'postgres://x@localhost/db', TASK_LINK_SECRET: 's'.repeat(32) };
 
@@ -33,5 +34,29 @@ describe('configuration from the environment', () => {
     expect(config.tasks.policy.remindBeforeDueHours).toEqual([168, 24]);
     expect(config.api.publicUrl).toBe('https://isms.example.com');
     expect(() => loadConfig({ ...base, TASK_ESCALATE_AFTER_DUE_HOURS: 'soon' })).toThrow('TASK_ESCALATE_AFTER_DUE_HOURS must be a whole number');
+  });
+
+  it('connects to Temporal plainly, over TLS, with mTLS from PEM files, or to Temporal Cloud with an API key', () => {
+    expect(temporalConnectionOptions(loadConfig(base).temporal)).toEqual({ address: '127.0.0.1:7233' });
+    expect(temporalConnectionOptions(loadConfig({ ...base, TEMPORAL_TLS: 'true' }).temporal).tls).toEqual({});
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'tls-'));
+    const pem = (name: string) => {
+      writeFileSync(path.join(dir, name), `-----BEGIN ${name}-----\nAAAA\n-----END ${name}-----\n`);
+      return path.join(dir, name);
+    };
+    const mtls = loadConfig({ ...base, TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS_CA_FILE: pem('CA'), TEMPORAL_TLS_CERT_FILE: pem('CERT'), TEMPORAL_TLS_KEY_FILE: pem('KEY'), TEMPORAL_TLS_SERVER_NAME: 'frontend' });
+    const options = temporalConnectionOptions(mtls.temporal);
+    expect(options.tls?.serverNameOverride).toBe('frontend');
+    expect(options.tls?.serverRootCACertificate?.toString()).toContain('BEGIN CA');
+    expect(options.tls?.clientCertPair?.crt.toString()).toContain('BEGIN CERT');
+    expect(options.tls?.clientCertPair?.key.toString()).toContain('BEGIN KEY');
+
+    const cloud = temporalConnectionOptions(loadConfig({ ...base, TEMPORAL_ADDRESS: 'eu-west-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'cloud-key' }).temporal);
+    expect(cloud).toEqual({ address: 'eu-west-1.aws.api.temporal.io:7233', tls: {}, apiKey: 'cloud-key' });
+
+    expect(() => loadConfig({ ...base, TEMPORAL_TLS_CERT_FILE: pem('CERT') })).toThrow('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together');
+    expect(() => loadConfig({ ...base, TEMPORAL_TLS: 'yes' })).toThrow('TEMPORAL_TLS must be true or false');
+    expect(() => loadConfig({ ...base, TEMPORAL_TLS: 'false', TEMPORAL_TLS_CA_FILE: pem('CA') })).toThrow('contradicts');
   });
 });

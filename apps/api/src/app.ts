@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 import { ProblemException, validationPipe } from './common/problem';
+import { measureRequests } from './metrics';
 
 type BodyParserError = Error & { status?: number; type?: string };
 
@@ -24,6 +25,9 @@ export async function createApiApp(config: AppConfig, logger: LogLevel[] | false
     res.status(err.status).type('application/problem+json').json({ ...new ProblemException(err.status, detail, [{ field: 'body', message }]).problem, instance: req.originalUrl });
   });
   app.disable('x-powered-by');
+  // Behind a proxy (docker/nginx.conf, a load balancer) the client's address is in X-Forwarded-For.
+  if (config.api.trustProxy) app.set('trust proxy', /^\d+$/.test(config.api.trustProxy) ? Number(config.api.trustProxy) : config.api.trustProxy);
+  app.use(measureRequests);
   // Security headers. Pages run only ismsflow's own scripts (inline styles allowed); Swagger UI at
   // /docs brings its own inline set-up, so it gets every header but the content security policy.
   const pages = helmet({

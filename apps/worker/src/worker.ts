@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../../activities';
 import type { AppConfig } from '../../../libs/config/src';
 import { dataConverter } from '../../../libs/temporal/src/codec';
+import { temporalConnectionOptions } from '../../../libs/temporal/src/connection';
 
 /**
  * The Temporal worker. A prebuilt bundle (production, tests) skips bundling at start-up; without
@@ -13,7 +14,7 @@ export async function createWorker(opts: {
   connection?: NativeConnection;
 }): Promise<Worker> {
   const { config } = opts;
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  const connection = opts.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config.temporal)));
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -24,6 +25,9 @@ export async function createWorker(opts: {
       : { workflowsPath: require.resolve('../../../workflows') }),
     // The cache lives outside the V8 heap (about 1 MB a workflow): bound it explicitly.
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    // On SIGTERM: stop polling, let the activities in hand finish (they send mail and write records)
+    // rather than cancel them at once, the SDK's default. Keep it under the platform's kill timeout.
+    shutdownGraceTime: '30 seconds',
     dataConverter: dataConverter(config),
   });
 }

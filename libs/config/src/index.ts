@@ -5,10 +5,11 @@ import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMI
 export interface AppConfig {
   databaseUrl: string;
   /** `payloadKey`: base64 AES-256 key; when set, workflow payloads are encrypted (libs/temporal/src/codec.ts). */
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; payloadKey?: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; payloadKey?: string; tls?: TemporalTls; apiKey?: string };
   smtp: { url: string; from: string };
   /** `rateLimitPerMinute`: requests per API key (or per IP without one) per minute. */
-  api: { port: number; publicUrl: string; rateLimitPerMinute: number };
+  /** `trustProxy`: Express's "trust proxy" (e.g. `uniquelocal`, `1`): whose X-Forwarded-For to believe. */
+  api: { port: number; publicUrl: string; rateLimitPerMinute: number; trustProxy?: string };
   tasks: { linkSecret: string; policy: TaskReminderPolicy };
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
@@ -18,6 +19,16 @@ export interface AppConfig {
   /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
   /** Per ticketing system: where ismsflow posts, the shared HMAC secret, and whether its inbound webhooks must be signed. */
   webhooks: Record<string, { url: string; secret: string; verifyInbound?: boolean }>;
+  /** METRICS_PORT: where the API or the worker serves Prometheus metrics (`/metrics`); none when unset. */
+  metricsPort?: number;
+}
+
+/** TLS to the Temporal frontend; with a client certificate and key it is mTLS (PEM text). */
+export interface TemporalTls {
+  serverName?: string;
+  caCert?: string;
+  clientCert?: string;
+  clientKey?: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -72,6 +83,26 @@ function webhooks(raw: string | undefined): AppConfig['webhooks'] {
   return parsed as AppConfig['webhooks'];
 }
 
+/**
+ * TEMPORAL_TLS=true for TLS with the system's CAs; TEMPORAL_TLS_CA, _CERT and _KEY (PEM, or their
+ * `_FILE`s) for a private CA and mTLS; TEMPORAL_TLS_SERVER_NAME when the address is not the certificate's
+ * name. Temporal Cloud with an API key (TEMPORAL_API_KEY) is TLS too.
+ */
+function temporalTls(env: Env): TemporalTls | undefined {
+  const tls: TemporalTls = {
+    serverName: read(env, 'TEMPORAL_TLS_SERVER_NAME'),
+    caCert: read(env, 'TEMPORAL_TLS_CA'),
+    clientCert: read(env, 'TEMPORAL_TLS_CERT'),
+    clientKey: read(env, 'TEMPORAL_TLS_KEY'),
+  };
+  if (!tls.clientCert !== !tls.clientKey) throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (mTLS needs both)');
+  const flag = read(env, 'TEMPORAL_TLS');
+  if (flag !== undefined && !['true', 'false'].includes(flag)) throw new ConfigError(`TEMPORAL_TLS must be true or false, got "${flag}"`);
+  const wanted = flag === 'true' || (flag !== 'false' && (Object.values(tls).some(Boolean) || read(env, 'TEMPORAL_API_KEY') !== undefined));
+  if (!wanted && Object.values(tls).some(Boolean)) throw new ConfigError('TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* settings');
+  return wanted ? tls : undefined;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const payloadKey = read(env, 'PAYLOAD_ENCRYPTION_KEY');
   if (payloadKey !== undefined && Buffer.from(payloadKey, 'base64').length !== 32) throw new ConfigError('PAYLOAD_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
@@ -89,12 +120,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       taskQueue: read(env, 'TEMPORAL_TASK_QUEUE') ?? 'ismsflow',
       uiUrl: read(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233',
       payloadKey,
+      tls: temporalTls(env),
+      apiKey: read(env, 'TEMPORAL_API_KEY'),
     },
     smtp: {
       url: read(env, 'SMTP_URL') ?? 'smtp://127.0.0.1:1025',
       from: read(env, 'MAIL_FROM') ?? 'ismsflow <ismsflow@localhost>',
     },
-    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''), rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600) },
+    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''), rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600), trustProxy: read(env, 'TRUST_PROXY') },
     tasks: {
       linkSecret,
       policy: {
@@ -110,6 +143,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
     },
     webhooks: webhooks(read(env, 'TICKET_WEBHOOKS')),
+    metricsPort: read(env, 'METRICS_PORT') === undefined ? undefined : int(env, 'METRICS_PORT', 0),
     incidents: {
       handler: read(env, 'INCIDENT_HANDLER_EMAIL'),
       dpo: read(env, 'DPO_EMAIL'),

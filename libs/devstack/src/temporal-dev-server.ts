@@ -47,7 +47,7 @@ export async function startTemporalDevServer(opts: {
   };
 }
 
-function searchAttributeTypeName(type: string): string {
+export function searchAttributeTypeName(type: string): string {
   // The SDK says KEYWORD / DATETIME; the CLI wants Keyword / Datetime.
   return type.charAt(0) + type.slice(1).toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase());
 }

@@ -2,10 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../../config/src';
 import { dataConverter } from './codec';
+import { temporalConnectionOptions } from './connection';
 import { ALL_SEARCH_ATTRIBUTES } from './definitions';
 
 export async function connectClient(config: Pick<AppConfig, 'temporal'>): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   return new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
 }
 
