@@ -25,7 +25,8 @@ export default async function globalSetup(): Promise<void> {
   const [databaseUrl, temporal, mail] = await Promise.all([
     testDatabase(dir, pgPort, stops),
     startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), port: temporalPort, uiPort }),
-    startSmtpCatcher({ smtpPort, httpPort: mailPort }),
+    // Every suite's mail, kept for the whole run.
+    startSmtpCatcher({ smtpPort, httpPort: mailPort, maxMessages: 20_000 }),
   ]);
   stops.push(temporal.stop, mail.stop);
   await migrate(databaseUrl);

@@ -57,7 +57,7 @@ export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & {
 export const mailbox = {
   url: () => process.env.MAILPIT_URL!,
   async list(): Promise<MailSummary[]> {
-    const res = await fetch(`${mailbox.url()}/api/v1/messages?limit=500`);
+    const res = await fetch(`${mailbox.url()}/api/v1/messages?limit=20000`);
     return ((await res.json()) as { messages: MailSummary[] }).messages;
   },
   async get(id: string): Promise<MailMessage> {
