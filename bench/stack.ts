@@ -5,13 +5,12 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { dataSourceOptions, migrate } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { freePort, spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
-import { startEmbeddedPostgres } from '../libs/devstack/src/postgres';
+import { startEmbeddedPostgres, throwawayDatabase } from '../libs/devstack/src/postgres';
 import { startSmtpCatcher } from '../libs/devstack/src/smtp-catcher';
 import { startTemporalDevServer } from '../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../libs/security/src';
@@ -141,20 +140,9 @@ async function benchDatabase(port: number, stops: Array<() => Promise<void>>): P
     stops.push(pg.stop);
     return pg.url;
   }
-  const name = `ismsflow_bench_${Date.now()}`;
-  const admin = new PgClient({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  stops.push(async () => {
-    const c = new PgClient({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const db = await throwawayDatabase(serverUrl, 'ismsflow_bench');
+  stops.push(db.drop);
+  return db.url;
 }
 
 /** Resident memory of a process, in MB (Linux /proc; `ps` elsewhere). */

@@ -17,7 +17,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp
 import { createApiKey } from '../../libs/security/src';
 import { connectClient } from '../../libs/temporal/src/client';
 import { workflowIds } from '../../libs/temporal/src/definitions';
-import { json, mailbox, startSystem, submitTaskFromMail } from '../support/system';
+import { json, mailbox, startSystem, submitTaskFromMail, until } from '../support/system';
 
 /** A mail relay that refuses every message with a temporary failure, as one does when it is overloaded. */
 async function refusingSmtp(port: number): Promise<{ refused: () => number; close: () => Promise<void> }> {
@@ -189,14 +189,6 @@ describe('faults: the worker killed (SIGKILL) in the middle of its work', () => 
       const page = await submitTaskFromMail(to, subject, fields, 150_000);
       expect({ subject: String(subject), status: page.status, page: page.status === 200 ? '' : page.html }).toEqual({ subject: String(subject), status: 200, page: '' });
     };
-    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-      for (let i = 0; i < 300; i++) {
-        const v = await probe();
-        if (v !== undefined) return v;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`never: ${what}`);
-    };
 
     // The three processes, each waiting on its first person.
     const nc = await json(call('/nonconformities', { method: 'POST', json: { source: 'internalAudit', requirement: 'A.8.13 Information backup', description: `ERP backup restores not tested since March (${pid})`, classification: 'minor', owner } }));
@@ -261,17 +253,17 @@ describe('faults: the worker killed (SIGKILL) in the middle of its work', () => 
     const closedNc = await until('the NC closed', async () => {
       const r = await json(call(`/nonconformities/${nc.id}`));
       return r.status === 'closed' ? r : undefined;
-    });
+    }, 60_000);
     expect(closedNc.timeline.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'correction', 'rootCause', 'actionPlan', 'planApproval', 'action', 'effectivenessReview', 'ismsChanges', 'closureApproval']);
     const closedIncident = await until('the incident closed', async () => {
       const r = await json(call(`/incidents/${incidentId}`));
       return r.step === 'closed' ? r : undefined;
-    });
+    }, 60_000);
     expect(closedIncident.timeline.map((e: { kind: string }) => e.kind).sort()).toEqual(['closureApproval', 'regulatoryAssessment', 'reported', 'review', 'ticket:contained', 'ticket:resolved', 'triage'].sort());
     const cycle = await until('the change risk assessment completed', async () => {
       const r = await json(call(`/certification-cycles/${cycleId}`));
       return r.activities?.find((a: { id: string }) => a.id === 'change1-riskAssessment')?.status === 'completed' ? r : undefined;
-    });
+    }, 60_000);
     expect(cycle.activities.find((a: { id: string }) => a.id === 'change1-riskAssessment')).toMatchObject({ summary: '1 risk(s), 0 high; treatment approved' });
     expect((await json(call(`/risks?owner=${encodeURIComponent(riskOwner)}`))).items).toHaveLength(1);
 

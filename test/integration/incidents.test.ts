@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webhookSignature } from '../../libs/security/src';
-import { json, linkIn, mailbox, startSystem } from '../support/system';
+import { json, linkIn, mailbox, startSystem, until } from '../support/system';
 
 const pid = process.pid;
 const handler = `inc-handler.${pid}@example.com`;
@@ -36,14 +36,6 @@ describe('incidents from ticketing systems, through the real system', () => {
     await new Promise((r) => ticket.server.close(r));
   });
 
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 150; i++) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`never: ${what}`);
-  };
   const timeline = async (id: string) => (await json(sys.api(`/incidents/${id}`))).timeline.map((e: { kind: string }) => e.kind) as string[];
   async function doTask(to: string, subject: RegExp, fields: Record<string, string>) {
     const link = linkIn(await mailbox.waitFor(to, subject, 30_000));

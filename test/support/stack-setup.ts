@@ -1,10 +1,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, migrate } from '../../libs/db/src';
 import { freePort } from '../../libs/devstack/src/processes';
-import { startEmbeddedPostgres } from '../../libs/devstack/src/postgres';
+import { startEmbeddedPostgres, throwawayDatabase } from '../../libs/devstack/src/postgres';
 import { startSmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
 import { startTemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../../libs/security/src';
@@ -61,18 +60,7 @@ async function testDatabase(dir: string, port: number, stops: Array<() => Promis
     return pg.url;
   }
   // Never touch the user's own database: make a throwaway one beside it.
-  const name = `ismsflow_test_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  stops.push(async () => {
-    const c = new Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const db = await throwawayDatabase(serverUrl, 'ismsflow_test');
+  stops.push(db.drop);
+  return db.url;
 }

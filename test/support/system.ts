@@ -98,3 +98,13 @@ export async function submitTaskFromMail(to: string, subject: RegExp, fields: Re
   const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ outcome: 'done', ...fields }) });
   return { status: res.status, html: await res.text() };
 }
+
+/** Polls `probe` (in real time) until it gives a value, or fails naming `what` never happened. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never: ${what}`);
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { PROJECT_ROOT } from './binaries';
 import { pipeWithPrefix, spawnPrefixed, stopProcess } from './processes';
 
@@ -41,4 +42,25 @@ export function embeddedDatabaseUrl(dataDir: string, port: number): string | und
   const secretFile = path.join(dataDir, 'password');
   if (!existsSync(secretFile)) return undefined;
   return `postgres://postgres:${encodeURIComponent(readFileSync(secretFile, 'utf8').trim())}@127.0.0.1:${port}/ismsflow`;
+}
+
+/**
+ * A database of its own on the server of `serverUrl` (the tests', the benchmark's), so the user's
+ * own database is never touched; `drop` removes it with whatever is still connected.
+ */
+export async function throwawayDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  const run = async (sql: string) => {
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
