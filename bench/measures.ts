@@ -175,13 +175,15 @@ export async function startOverhead(stack: BenchStack, temporal: Client, log: Lo
     throughputRatio: round(viaApiFigures.perSecond / raw.perSecond, 3),
     addedP50Ms: round(viaApiFigures.p50 - raw.p50),
     addedP99Ms: round(viaApiFigures.p99 - raw.p99),
-    oneAtATime: { raw: summarise(alone.raw), api: summarise(alone.api), addedP50Ms: round(percentile50(alone.api) - percentile50(alone.raw)), addedP99Ms: round(summarise(alone.api).p99 - summarise(alone.raw).p99) },
+    oneAtATime: oneAtATime(summarise(alone.raw), summarise(alone.api)),
     /** What the API process itself spends on a request (validation, auth, the record, the audit log, the start). */
     apiCpuMsPerRequest: round(apiCpuMs / viaApiFigures.n, 2),
   };
 }
 
-const percentile50 = (ms: number[]) => summarise(ms).p50;
+function oneAtATime(raw: ReturnType<typeof summarise>, api: ReturnType<typeof summarise>) {
+  return { raw, api, addedP50Ms: round(api.p50 - raw.p50), addedP99Ms: round(api.p99 - raw.p99) };
+}
 
 /**
  * 2. Human round trip: an NC owner completes the correction task over HTTP; measured until the

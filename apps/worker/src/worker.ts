@@ -23,7 +23,8 @@ export async function createWorker(opts: {
     ...(config.worker.workflowBundle
       ? { workflowBundle: { codePath: config.worker.workflowBundle } }
       : { workflowsPath: require.resolve('../../../workflows') }),
-    // The cache lives outside the V8 heap (about 1 MB a workflow): bound it explicitly.
+    // Each cached workflow keeps its state in memory (about 1 MB): bound it explicitly. Evicted ones
+    // replay from history when they next wake, which is rare for workflows that sleep for days.
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     // On SIGTERM: stop polling, let the activities in hand finish (they send mail and write records)
     // rather than cancel them at once, the SDK's default. Keep it under the platform's kill timeout.

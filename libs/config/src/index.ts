@@ -139,7 +139,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
     },
     worker: {
-      maxCachedWorkflows: int(env, 'WORKER_MAX_CACHED_WORKFLOWS', 1000),
+      maxCachedWorkflows: int(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
       workflowBundle: read(env, 'WORKFLOW_BUNDLE'),
     },
     webhooks: webhooks(read(env, 'TICKET_WEBHOOKS')),
