@@ -30,7 +30,6 @@ export interface BenchStack {
   db: DataSource;
   /** Every caught mail, as it arrives (with `performance.now()` of its arrival). */
   onMail: (listener: (m: Mail) => void) => () => void;
-  mails: () => number;
   /** Starts an entry point (`apps/api/src/main.ts`, `apps/worker/src/main.ts`) with the stack's settings. */
   spawn: (entry: 'api' | 'worker', env?: Record<string, string>) => Promise<ChildProcess & { url?: string }>;
   stop: () => Promise<void>;
@@ -49,7 +48,6 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
 
   const [pgPort, temporalPort, uiPort, smtpPort, mailPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const listeners = new Set<(m: Mail) => void>();
-  let caught = 0;
   const [databaseUrl, temporalAddress, catcher] = await Promise.all([
     benchDatabase(pgPort, stops),
     process.env.TEMPORAL_ADDRESS ??
@@ -63,7 +61,6 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
       httpPort: mailPort,
       maxMessages: 50,
       onMessage: (m) => {
-        caught++;
         const mail = { to: m.to, subject: m.subject, at: performance.now() };
         for (const l of listeners) l(mail);
       },
@@ -104,7 +101,6 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    mails: () => caught,
     async spawn(entry, env = {}) {
       const port = entry === 'api' ? await freePort() : undefined;
       // BENCH_PROFILE=1 leaves a V8 CPU profile of each process in .data/bench-profiles (open them in Chrome DevTools).
