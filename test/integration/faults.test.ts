@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { addDays, DEFAULT_CORRECTIVE_ACTION_POLICY } from '../../libs/domain/src
 import { dataSourceOptions, migrate, OutboundMail } from '../../libs/db/src';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
-import { freePort } from '../../libs/devstack/src/processes';
+import { freePort, spawnPrefixed, waitForOutput } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
 import { createApiKey } from '../../libs/security/src';
 import { connectClient } from '../../libs/temporal/src/client';
@@ -39,20 +39,12 @@ async function refusingSmtp(port: number): Promise<{ refused: () => number; clos
 
 /** A production entry point (`apps/.../main.ts`) as its own process; resolves once it prints `ready`. */
 async function startEntryProcess(entry: string, env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const child = spawnPrefixed(process.execPath, ['-r', '@swc-node/register', entry], undefined, {
     cwd: path.resolve(__dirname, '../..'),
     env: { ...process.env, WORKFLOW_BUNDLE: process.env.WORKFLOW_BUNDLE ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start within 90 s`)), 90_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (!d.toString().includes(ready)) return;
-      clearTimeout(timer);
-      resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
-  });
+  child.stderr?.resume(); // read, so a chatty process never blocks on a full pipe
+  await waitForOutput(child, new RegExp(ready), 90_000);
   return child;
 }
 
