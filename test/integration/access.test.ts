@@ -1,7 +1,7 @@
 import { AuditLogEntry, ApiKey } from '../../libs/db/src';
 import { loadConfig } from '../../libs/config/src';
 import { createApiKey, webhookSignature } from '../../libs/security/src';
-import { json, startSystem } from '../support/system';
+import { json, startSystem, until } from '../support/system';
 
 describe('who gets in: API key scopes, the audit log, rate limits and security headers', () => {
   let sys: Awaited<ReturnType<typeof startSystem>>;
@@ -112,6 +112,31 @@ describe('the dashboard\'s forms carry a CSRF token', () => {
     const out = await post('/dashboard/logout', { csrf: token }, `${session}; ${nonce}`);
     expect(out.status).toBe(303);
     expect(cookies(out)).toContain('ismsflow_session=');
+  });
+});
+
+describe('behind a proxy (TRUST_PROXY)', () => {
+  let proxied: Awaited<ReturnType<typeof startSystem>>;
+  let direct: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    [proxied, direct] = [await startSystem({ api: { trustProxy: 'loopback' } }), await startSystem()];
+  });
+  afterAll(async () => {
+    await proxied?.close();
+    await direct?.close();
+  });
+
+  it("audits the client's address from X-Forwarded-For only when told to trust the proxy", async () => {
+    const pid = process.pid;
+    const send = async (sys: typeof direct, name: string) => {
+      const { key } = await createApiKey(sys.db, name, 'integration', ['tasks:write']);
+      const task = { title: 'Check the proxy', instructions: 'None.', assignee: `proxy-${pid}@acme.example`, dueAt: new Date(Date.now() + 86_400_000).toISOString() };
+      expect((await sys.api('/tasks', { method: 'POST', json: task, key, headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(201);
+      return until(`the audit row of ${name}`, async () => (await sys.db.getRepository(AuditLogEntry).findOneBy({ keyName: name })) ?? undefined);
+    };
+    expect((await send(proxied, `proxied-${pid}`)).ip).toBe('203.0.113.7');
+    // Without TRUST_PROXY anyone could claim any address: the header is ignored.
+    expect((await send(direct, `direct-${pid}`)).ip).toMatch(/127\.0\.0\.1/);
   });
 });
 

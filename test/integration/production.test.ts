@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { freePort, waitForOutput } from '../../libs/devstack/src/processes';
+import { freePort, spawnPrefixed, waitForOutput } from '../../libs/devstack/src/processes';
 import { workflowIds } from '../../libs/temporal/src/definitions';
 import { json, mailbox } from '../support/system';
 
@@ -27,11 +27,11 @@ describe('the production build: the API and two workers sharing one task queue',
   let temporal: Client;
 
   const run = (entry: 'api' | 'worker', env: Record<string, string>) => {
-    const child = spawn(process.execPath, [path.join(dist, `apps/${entry}/src/main.js`)], {
+    const child = spawnPrefixed(process.execPath, [path.join(dist, `apps/${entry}/src/main.js`)], undefined, {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', TEMPORAL_TASK_QUEUE: queue, WORKFLOW_BUNDLE: bundle, PUBLIC_URL: `http://127.0.0.1:${apiPort}`, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stderr?.resume();
     return child;
   };
   async function startApi(): Promise<ChildProcess> {
@@ -101,6 +101,14 @@ describe('the production build: the API and two workers sharing one task queue',
 
     // The worker: Temporal's SDK metrics; the API: its requests by route and status.
     for (const w of workers) expect(await (await fetch(`http://127.0.0.1:${w.metricsPort}/metrics`)).text()).toMatch(/^temporal_activity_execution_latency/m);
+    // The image's health check, for each role: the API's /health, else a worker's metrics endpoint.
+    // Asynchronously: the test stack's SMTP catcher, which /health asks, may run in this process.
+    const healthcheck = (env: Record<string, string>) =>
+      new Promise<number | null>((resolve) => execFile(process.execPath, [path.join(dist, 'scripts/healthcheck.js')], { env: { PATH: process.env.PATH, ...env } }, (err) => resolve(err ? (err.code as number) : 0)));
+    const unused = String(await freePort());
+    expect(await healthcheck({ PORT: String(apiPort) })).toBe(0);
+    expect(await healthcheck({ PORT: unused, METRICS_PORT: String(workers[1].metricsPort) })).toBe(0);
+    expect(await healthcheck({ PORT: unused })).toBe(1);
     const apiMetrics = await (await fetch(`http://127.0.0.1:${apiMetricsPort}/metrics`)).text();
     expect(apiMetrics).toContain('ismsflow_api_request_duration_seconds_count{method="POST",route="/tasks",status="201"} 24');
     expect(apiMetrics).toContain('ismsflow_api_process_cpu_seconds_total');
