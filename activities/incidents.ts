@@ -62,7 +62,7 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
      */
     async notifyTicket(req: { system: string; key: string; payload: Record<string, unknown> }): Promise<{ delivered: boolean }> {
       const hook = config.webhooks[req.system];
-      if (!hook) return { delivered: false };
+      if (!hook?.url || !hook.secret) return { delivered: false };
       const body = JSON.stringify(req.payload);
       const res = await fetch(hook.url, {
         method: 'POST',

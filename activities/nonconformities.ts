@@ -69,7 +69,9 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
 
     /**
      * A nonconformity a process found (a failed control in an incident, an audit finding), raised
-     * once per source reference; `start` is the correctiveAction input when it is new.
+     * once per source reference. Every attempt returns the correctiveAction's input, new NC or not:
+     * a first attempt may commit and lose its completion, and the caller's idempotent start then
+     * still starts the process exactly once.
      */
     async raiseNonconformity(req: {
       source: NcSource;
@@ -81,10 +83,10 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
       raisedBy: string;
       ismsManager?: string;
       deadlines?: BodyDeadlines;
-    }): Promise<{ ncNumber: string; start?: CorrectiveActionInput }> {
+    }): Promise<{ ncNumber: string; start: CorrectiveActionInput }> {
       const ismsManager = req.ismsManager ?? config.nc.ismsManager ?? req.owner;
-      const { nc, created } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
-      return { ncNumber: nc.id, start: created ? correctiveActionInput(nc, config) : undefined };
+      const { nc } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
+      return { ncNumber: nc.id, start: correctiveActionInput(nc, config) };
     },
 
     /** A notice about an NC (deadline warning, missed deadline), sent once per key. */

@@ -7,11 +7,9 @@ import {
   isCancellation,
   setCurrentDetails,
   setHandler,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   addDays,
   certificateExpiry,
@@ -48,11 +46,10 @@ import {
   recordAuditResultUpdate,
   SearchAttr,
   significantChangeUpdate,
-  workflowIds,
 } from '../libs/temporal/src/definitions';
+import { processStarts } from '../libs/temporal/src/processes';
 import { acts } from './activity-proxies';
-import { correctiveAction } from './corrective-action';
-import { programmeWorkflow } from './programme';
+import { startProcess } from './start-process';
 
 /** Programme tasks go out at this local hour on their start day; reminders about audit results an hour later. */
 const START_HOUR = 8;
@@ -70,7 +67,6 @@ const invalid = (field: string, message: string) => ApplicationFailure.nonRetrya
  */
 export async function certificationCycle(input: CycleInput, carried?: CycleState): Promise<CycleView> {
   const tz = input.organisation.timeZone;
-  const cycleWf = workflowIds.cycle(input.cycleId);
   const today = () => localDate(Date.now(), tz);
   const state: CycleState = carried ?? initialCycleState(input);
   const target = () => nextAudit(cycleAudits(input, state));
@@ -249,36 +245,24 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
     changed = true;
     if (a.kind === 'readinessCheck') return readinessReport(a);
     const kind = a.kind;
-    a.workflowId = `${cycleWf}/${a.id}`;
     const audits = state.activities.filter((x) => x.kind === 'internalAudit' && x.change === undefined);
-    try {
-      await startChild(programmeWorkflow(kind), {
-        workflowId: a.workflowId,
-        args: [
-          {
-            cycleId: input.cycleId,
-            activity: { id: a.id, kind, due: a.due, forAudit: a.forAudit, change: a.change },
-            dueAt: zonedInstant(a.due, 23, 59, tz),
-            owner: a.owner,
-            organisation: input.organisation,
-            auditScope: kind === 'internalAudit' ? internalAuditScope(input.auditAreas, Math.max(0, audits.indexOf(a)), audits.length) : undefined,
-            change: state.changes.find((c) => c.number === a.change),
-            taskPolicy: input.taskPolicy,
-          },
-        ],
-        parentClosePolicy: 'ABANDON',
-        staticSummary: `${input.organisation.name}: ${TITLES[kind]} due ${a.due}`,
-        typedSearchAttributes: [
-          { key: SearchAttr.process, value: kind },
-          { key: SearchAttr.ref, value: input.cycleId },
-          { key: SearchAttr.owner, value: a.owner },
-          { key: SearchAttr.dueAt, value: new Date(zonedInstant(a.due, 23, 59, tz)) },
-        ],
-      });
-    } catch (err) {
-      // Started before a crash or a continue-as-new lost the fact: it is running, which is what we want.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    const start = processStarts.programmeActivity(
+      kind,
+      {
+        cycleId: input.cycleId,
+        activity: { id: a.id, kind, due: a.due, forAudit: a.forAudit, change: a.change },
+        dueAt: zonedInstant(a.due, 23, 59, tz),
+        owner: a.owner,
+        organisation: input.organisation,
+        auditScope: kind === 'internalAudit' ? internalAuditScope(input.auditAreas, Math.max(0, audits.indexOf(a)), audits.length) : undefined,
+        change: state.changes.find((c) => c.number === a.change),
+        taskPolicy: input.taskPolicy,
+      },
+      TITLES[kind],
+    );
+    a.workflowId = start.workflowId;
+    // Started before a crash or a continue-as-new lost the fact: it runs (or ran) already, which is what we want.
+    await startProcess(start);
   }
 
   async function readinessReport(a: CycleActivity): Promise<void> {
@@ -325,7 +309,7 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
         deadlines,
       });
       f.ncNumber = nc.ncNumber;
-      if (nc.start) await startChild(correctiveAction, { workflowId: workflowIds.nc(nc.ncNumber), args: [nc.start], parentClosePolicy: 'ABANDON' });
+      if (nc.start) await startProcess(processStarts.correctiveAction(nc.start));
     }
   }
 
@@ -344,11 +328,7 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
     const expiry = certificateExpiry(state.decisionDate!, input.validFrom);
     const nextId = `${input.organisation.id}:${decision}`;
     const next: CycleInput = { ...input, cycleId: nextId, decisionDate: decision, firstCertification: undefined, validFrom: decision <= expiry ? expiry : undefined, startedOn: today() };
-    try {
-      await startChild(certificationCycle, { workflowId: workflowIds.cycle(nextId), args: [next], parentClosePolicy: 'ABANDON', staticSummary: `${input.organisation.name}: certification cycle from ${decision}` });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    await startProcess(processStarts.cycle(next));
     state.status = 'recertified';
     state.nextCycleId = nextId;
     await mail('recertified', 'recertified: the next cycle has started', `Recertified on ${decision}. The next certification cycle (${nextId}) has started and planned its first year.`);

@@ -5,7 +5,6 @@ import {
   isCancellation,
   setCurrentDetails,
   setHandler,
-  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { IncidentProgress } from '../activities/incidents';
@@ -30,9 +29,10 @@ import {
   type TicketEvent,
 } from '../libs/domain/src';
 import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../libs/temporal/src/definitions';
+import { processStarts } from '../libs/temporal/src/processes';
 import { acts, outbound } from './activity-proxies';
-import { correctiveAction } from './corrective-action';
 import { runHumanTask } from './human-task';
+import { startProcess } from './start-process';
 
 
 
@@ -291,10 +291,8 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       raisedBy: `incidentResponse ${id}`,
     });
     ncNumber = nc.ncNumber;
-    if (nc.start) {
-      // The NC lives on its own: closing the incident must not end its corrective action.
-      await startChild(correctiveAction, { workflowId: `nc:${nc.ncNumber}`, args: [nc.start], parentClosePolicy: 'ABANDON' });
-    }
+    // The NC lives on its own: closing the incident must not end its corrective action.
+    if (nc.start) await startProcess(processStarts.correctiveAction(nc.start));
     await entry('nonconformity', 'nonconformityRaised', review.completedBy ?? input.handler, now(), { ncNumber: nc.ncNumber });
     tell('nonconformity', 'nonconformityRaised', { ncNumber: nc.ncNumber });
   }

@@ -5,21 +5,21 @@
  * still hears it). Started with parent-close policy ABANDON: a cycle's yearly continue-as-new
  * never cancels a review half-way.
  */
-import { ApplicationFailure, getExternalWorkflowHandle, log, startChild, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
 import {
   localDate,
   programmeForms,
   type FormData,
   type HumanTaskResult,
   type ProgrammeActivityInput,
-  type ProgrammeKind,
   type RiskTreatment,
   type TaskForm,
 } from '../libs/domain/src';
 import { programmeActivityDoneSignal, workflowIds } from '../libs/temporal/src/definitions';
+import { processStarts } from '../libs/temporal/src/processes';
 import { acts } from './activity-proxies';
-import { correctiveAction } from './corrective-action';
 import { runHumanTask } from './human-task';
+import { startProcess } from './start-process';
 
 export interface ProgrammeActivityResult {
   activityId: string;
@@ -110,7 +110,7 @@ export async function internalAudit(input: ProgrammeActivityInput): Promise<Prog
       raisedBy: answer(plan, 'auditor'),
     });
     ncs.push(nc.ncNumber);
-    if (nc.start) await startChild(correctiveAction, { workflowId: workflowIds.nc(nc.ncNumber), args: [nc.start], parentClosePolicy: 'ABANDON' });
+    if (nc.start) await startProcess(processStarts.correctiveAction(nc.start));
   }
   const findings = rows(report.data, 'findings').length;
   return finish(input, report, `audited on ${answer(report, 'auditedOn')}; ${findings} finding(s)${ncs.length ? `, ${ncs.join(', ')}` : ''}`, {
@@ -235,22 +235,4 @@ export async function kpiMeasurement(input: ProgrammeActivityInput): Promise<Pro
     form: programmeForms.kpiMeasurement(),
   });
   return finish(input, done, `${rows(done.data, 'measurements').length} measurement(s)`, { measurements: taskRecord(done) });
-}
-
-/** The child workflow of each programme activity, by kind. */
-export const PROGRAMME_WORKFLOWS = {
-  internalAudit,
-  managementReview,
-  riskAssessment,
-  policyReview,
-  trainingCampaign,
-  supplierReview,
-  accessReview,
-  kpiMeasurement,
-} satisfies Record<ProgrammeKind, (input: ProgrammeActivityInput) => Promise<ProgrammeActivityResult>>;
-
-export function programmeWorkflow(kind: string): (typeof PROGRAMME_WORKFLOWS)[ProgrammeKind] {
-  const wf = PROGRAMME_WORKFLOWS[kind as ProgrammeKind];
-  if (!wf) throw ApplicationFailure.nonRetryable(`No programme workflow for ${kind}`, 'UnknownActivity');
-  return wf;
 }

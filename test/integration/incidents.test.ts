@@ -141,6 +141,8 @@ describe('incidents from ticketing systems, through the real system', () => {
     ];
     const accepted = await sys.api(`/incidents/${id}/events`, { method: 'POST', json: events });
     expect(accepted.status).toBe(202);
+    // The repeat in the list is not applied, and is not counted as if it were.
+    expect(await json(accepted)).toEqual({ accepted: 2, ignored: 1 });
     const kinds = await until('events recorded', async () => {
       const k = await timeline(id);
       return k.includes('ticket:evidence') ? k : undefined;
@@ -199,7 +201,10 @@ describe('incidents from ticketing systems, through the real system', () => {
       'triage.personalData',
     ]);
     await problem(await sys.api('/incidents/jira', { method: 'POST', json: { webhookEvent: 'jira:issue_created', issue: { fields: {} } } }), 422, ['issue.key', 'issue.fields.summary', 'issue.fields.created']);
-    await problem(await sys.api('/incidents/jira', { method: 'POST', json: { webhookEvent: 'jira:issue_deleted', issue: { key: 'A-1' } } }), 422, ['webhookEvent']);
+    await problem(await sys.api('/incidents/jira', { method: 'POST', json: { issue: { key: 'A-1' } } }), 422, ['webhookEvent']);
+    await problem(await sys.api('/incidents/jira', { method: 'POST', json: { webhookEvent: 'jira:issue_updated', timestamp: 1e20, issue: { key: 'A-1' } } }), 422, ['timestamp']);
+    // An update for a ticket ismsflow has not seen reports it, so it must describe the issue.
+    await problem(await sys.api('/incidents/jira', { method: 'POST', json: { webhookEvent: 'jira:issue_updated', issue: { key: `NEW-${pid}`, fields: {} } } }), 422, ['issue.fields.summary', 'issue.fields.created']);
     await problem(await sys.api('/incidents/servicenow', { method: 'POST', json: { state: '2' } }), 422, ['number', 'short_description', 'opened_at']);
     await problem(await sys.api('/incidents/zendesk:Z-1/events', { method: 'POST', json: [{ eventId: 'x', type: 'exploded' }] }), 422, ['0.type']);
     expect((await sys.api('/incidents/zendesk:NOPE-1/events', { method: 'POST', json: { eventId: 'x', type: 'comment' } })).status).toBe(404);

@@ -18,13 +18,13 @@ export interface MailMessage extends MailSummary {
   HTML: string;
 }
 
-/** The real API and worker, in this process, against the stack from stack-setup.ts. */
-export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & { api?: Partial<AppConfig['api']> } = {}) {
+/** The real API and worker, in this process, against the stack from stack-setup.ts (`wrap`: see startWorker). */
+export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & { api?: Partial<AppConfig['api']> } = {}, wrap?: Parameters<typeof startWorker>[1]) {
   const port = await freePort();
   const base = loadConfig();
   const { api: apiOverrides, ...rest } = overrides;
   const config: AppConfig = { ...base, ...rest, api: { ...base.api, ...apiOverrides, port, publicUrl: `http://127.0.0.1:${port}` } };
-  const worker = await startWorker(config);
+  const worker = await startWorker(config, wrap);
   const app: INestApplication = await createApiApp(config, ['error']);
   await app.listen(port, '127.0.0.1');
   const baseUrl = config.api.publicUrl;

@@ -21,6 +21,21 @@ describe('configuration from the environment', () => {
     expect(config.nc).toMatchObject({ ismsManager: 'isms@example.com', policy: { effectivenessWaitDays: 45, deadlineWarningDays: 21, correctionDays: 7 } });
   });
 
+  it('reads each ticketing system: where to post, the shared secret, signed inbound webhooks, the instance time zone', () => {
+    const secret = 'x'.repeat(16);
+    const hooks = { jira: { url: 'https://jira.example.com/hook', secret, verifyInbound: true }, servicenow: { secret, verifyInbound: true, timeZone: 'Europe/Berlin' }, zendesk: { timeZone: 'UTC' } };
+    expect(loadConfig({ ...base, TICKET_WEBHOOKS: JSON.stringify(hooks) }).webhooks).toEqual(hooks);
+    const refused = (value: unknown) => () => loadConfig({ ...base, TICKET_WEBHOOKS: typeof value === 'string' ? value : JSON.stringify(value) });
+    expect(refused('{not json')).toThrow('TICKET_WEBHOOKS must be JSON');
+    expect(refused([1])).toThrow('TICKET_WEBHOOKS must be a JSON object');
+    expect(refused({ jira: { url: 'ftp://x', secret } })).toThrow('TICKET_WEBHOOKS.jira.url must be an http(s) URL');
+    expect(refused({ jira: { url: 'https://x', secret: 'short' } })).toThrow('TICKET_WEBHOOKS.jira.secret must be at least 16 characters');
+    expect(refused({ jira: { url: 'https://x' } })).toThrow('TICKET_WEBHOOKS.jira needs a secret: outbound calls are signed with it');
+    expect(refused({ jira: { verifyInbound: true } })).toThrow('TICKET_WEBHOOKS.jira needs a secret: verifyInbound checks signatures with it');
+    expect(refused({ jira: { secret, verifyInbound: 'yes' } })).toThrow('TICKET_WEBHOOKS.jira.verifyInbound must be true or false');
+    expect(refused({ servicenow: { timeZone: 'Mars/Olympus' } })).toThrow('TICKET_WEBHOOKS.servicenow.timeZone must be an IANA time zone');
+  });
+
   it('refuses to start without a strong link secret or a database', () => {
     expect(() => loadConfig({ ...base, TASK_LINK_SECRET: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig({ TASK_LINK_SECRET: base.TASK_LINK_SECRET })).toThrow('DATABASE_URL (or DATABASE_URL_FILE) must be set');

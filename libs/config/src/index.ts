@@ -16,11 +16,22 @@ export interface AppConfig {
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
   /** Who handles incidents, protects data and owns security, unless an incident names them. */
   incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy };
-  /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
-  /** Per ticketing system: where ismsflow posts, the shared HMAC secret, and whether its inbound webhooks must be signed. */
-  webhooks: Record<string, { url: string; secret: string; verifyInbound?: boolean }>;
+  /** Per ticketing system (TICKET_WEBHOOKS). */
+  webhooks: Record<string, TicketSystem>;
   /** METRICS_PORT: where the API or the worker serves Prometheus metrics (`/metrics`); none when unset. */
   metricsPort?: number;
+}
+
+/**
+ * A ticketing system ismsflow talks to: `url` where it posts the incident's state (signed with
+ * `secret`), `verifyInbound` when the system's own webhooks must carry that signature (then they need
+ * no API key), `timeZone` the zone of times the system sends without an offset (ServiceNow).
+ */
+export interface TicketSystem {
+  url?: string;
+  secret?: string;
+  verifyInbound?: boolean;
+  timeZone?: string;
 }
 
 /** TLS to the Temporal frontend; with a client certificate and key it is mTLS (PEM text). */
@@ -66,21 +77,37 @@ function hoursList(env: Env, name: string, fallback: number[]): number[] {
   return values;
 }
 
-/** TICKET_WEBHOOKS: JSON `{"jira": {"url": "https://...", "secret": "...", "verifyInbound": true}}`. */
+/** TICKET_WEBHOOKS: JSON `{"jira": {"url": "https://...", "secret": "...", "verifyInbound": true}, "servicenow": {"timeZone": "Europe/Berlin"}}`. */
 function webhooks(raw: string | undefined): AppConfig['webhooks'] {
   if (!raw) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ConfigError('TICKET_WEBHOOKS must be JSON: {"<system>": {"url": "https://...", "secret": "..."}}');
+    throw new ConfigError('TICKET_WEBHOOKS must be JSON: {"<system>": {"url": "https://...", "secret": "...", "verifyInbound": true}}');
   }
-  for (const [system, hook] of Object.entries(parsed as Record<string, { url?: unknown; secret?: unknown }>)) {
-    if (typeof hook?.url !== 'string' || !/^https?:\/\//.test(hook.url) || typeof hook.secret !== 'string' || hook.secret.length < 16) {
-      throw new ConfigError(`TICKET_WEBHOOKS.${system} needs an http(s) url and a secret of at least 16 characters`);
-    }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('TICKET_WEBHOOKS must be a JSON object keyed by system');
+  for (const [system, hook] of Object.entries(parsed as Record<string, Record<string, unknown>>)) {
+    const where = `TICKET_WEBHOOKS.${system}`;
+    if (!hook || typeof hook !== 'object') throw new ConfigError(`${where} must be an object`);
+    const { url, secret, verifyInbound, timeZone } = hook;
+    if (url !== undefined && (typeof url !== 'string' || !/^https?:\/\//.test(url))) throw new ConfigError(`${where}.url must be an http(s) URL`);
+    if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) throw new ConfigError(`${where}.secret must be at least 16 characters`);
+    if ((url !== undefined || verifyInbound === true) && secret === undefined) throw new ConfigError(`${where} needs a secret: ${url !== undefined ? 'outbound calls are signed with it' : 'verifyInbound checks signatures with it'}`);
+    if (verifyInbound !== undefined && typeof verifyInbound !== 'boolean') throw new ConfigError(`${where}.verifyInbound must be true or false`);
+    if (timeZone !== undefined && !isTimeZone(timeZone)) throw new ConfigError(`${where}.timeZone must be an IANA time zone such as Europe/Berlin`);
   }
   return parsed as AppConfig['webhooks'];
+}
+
+function isTimeZone(zone: unknown): boolean {
+  if (typeof zone !== 'string') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -79,3 +79,10 @@ export function verifyPersonLink(secret: string, token: string, now = Date.now()
 export function webhookSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
+
+/** Whether `given` (a header, possibly absent or malformed) is the signature of `body`, compared in constant time. */
+export function verifyWebhookSignature(secret: string, body: string, given: string | undefined): boolean {
+  const expected = Buffer.from(webhookSignature(secret, body));
+  const actual = Buffer.from(given ?? '');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,24 +1,35 @@
-import { Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext, type OnApplicationShutdown } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { AuditLogEntry, type ApiKey } from '../../../../libs/db/src';
-import { findApiKey, hasScope, type Scope } from '../../../../libs/security/src';
+import { findApiKey, hasScope, verifyWebhookSignature, type Scope } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
 
 const PUBLIC = 'ismsflow:public';
 const AREA = 'ismsflow:area';
+const SIGNED_BY = 'ismsflow:signedBy';
 /** Routes anyone may call: the health check, docs, and task pages (whose link is the credential). */
 export const Public = () => SetMetadata(PUBLIC, true);
+/**
+ * A ticketing system's webhook. When the system has a shared secret with `verifyInbound`
+ * (TICKET_WEBHOOKS), the signature of the body is its credential: no API key, since a Jira system
+ * webhook cannot send one. Without one, an API key with the route's scope is needed as anywhere else.
+ */
+export const SignedWebhook = (system: string) => SetMetadata(SIGNED_BY, system);
+/** The headers a signature may come in: Jira's (WebSub), GitHub-style, or ismsflow's own. */
+const SIGNATURE_HEADERS = ['x-hub-signature-256', 'x-hub-signature', 'x-ismsflow-signature'];
 /**
  * The scope a controller's changes need (`<area>:write`; reads need `read`), or `admin` for the
  * whole controller. A route with neither is for admin keys only.
  */
 export const Area = (area: 'tasks' | 'incidents' | 'nonconformities' | 'certification' | 'registers' | 'admin') => SetMetadata(AREA, area);
 
-export type Caller = Pick<ApiKey, 'id' | 'name' | 'role' | 'scopes'>;
-export type AuthedRequest = Request & { caller: Caller };
+/** Who is calling: an API key, or a ticketing system proven by its signature (no key id then). */
+export type Caller = Pick<ApiKey, 'name' | 'role' | 'scopes'> & { id: string | null };
+export type AuthedRequest = Request & { caller: Caller; rawBody?: Buffer };
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -36,11 +47,38 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const read = READS.has(req.method);
+    // Refusals are audited too: an unauthenticated attempt to change something is worth knowing about.
+    if (!read) this.audit(req, res);
+    const system = this.reflector.get<string | undefined>(SIGNED_BY, ctx.getHandler());
+    const hook = system ? this.config.webhooks[system] : undefined;
+    req.caller = hook?.verifyInbound && hook.secret ? this.signedBy(system!, hook.secret, req) : await this.keyHolder(req);
+
+    const area = this.reflector.getAllAndOverride<string | undefined>(AREA, [ctx.getHandler(), ctx.getClass()]) ?? 'admin';
+    const needed = (area === 'admin' ? 'admin' : read ? 'read' : `${area}:write`) as Scope;
+    if (!hasScope(req.caller, needed)) throw new ProblemException(403, `The API key "${req.caller.name}" lacks the scope ${needed}`, [{ field: 'Authorization', message: `needs the scope ${needed}` }]);
+    return true;
+  }
+
+  /** A ticketing system whose body carries the HMAC of its shared secret: it may report and update incidents, nothing else. */
+  private signedBy(system: string, secret: string, req: AuthedRequest): Caller {
+    const given = SIGNATURE_HEADERS.map((h) => req.header(h)).find((v) => v !== undefined);
+    if (!verifyWebhookSignature(secret, (req.rawBody ?? Buffer.alloc(0)).toString('utf8'), given)) {
+      throw new ProblemException(401, `The ${system} webhook is not signed with the shared secret`, [
+        { field: 'X-Hub-Signature', message: 'sha256=<HMAC-SHA256 of the body with the shared secret, hex> is required' },
+      ]);
+    }
+    return { id: null, name: `${system} webhook`, role: 'integration', scopes: ['incidents:write'] };
+  }
+
+  private async keyHolder(req: AuthedRequest): Promise<Caller> {
     const header = req.header('authorization');
     const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? req.header('x-api-key');
     if (!key) {
@@ -50,15 +88,8 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
     }
     const found = await findApiKey(this.db, key);
     if (!found) throw new ProblemException(401, 'The API key is not valid', [{ field: 'Authorization', message: 'unknown or revoked API key' }]);
-    req.caller = { id: found.id, name: found.name, role: found.role, scopes: found.scopes };
     void this.touch(found.id);
-
-    const area = this.reflector.getAllAndOverride<string | undefined>(AREA, [ctx.getHandler(), ctx.getClass()]) ?? 'admin';
-    const read = READS.has(req.method);
-    const needed = (area === 'admin' ? 'admin' : read ? 'read' : `${area}:write`) as Scope;
-    if (!read) this.audit(req, ctx.switchToHttp().getResponse<Response>());
-    if (!hasScope(found, needed)) throw new ProblemException(403, `The API key "${found.name}" lacks the scope ${needed}`, [{ field: 'Authorization', message: `needs the scope ${needed}` }]);
-    return true;
+    return { id: found.id, name: found.name, role: found.role, scopes: found.scopes };
   }
 
   /** Last use, at most once a minute per key: enough to spot unused keys, without a write per request. */
@@ -74,7 +105,7 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   /** Every state-changing call, with the key's name and how it ended (refusals included). */
   private audit(req: AuthedRequest, res: Response): void {
     res.on('finish', () => {
-      this.auditQueue.push({ at: new Date(), keyId: req.caller.id, keyName: req.caller.name, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ip: req.ip ?? null });
+      this.auditQueue.push({ at: new Date(), keyId: req.caller?.id ?? null, keyName: req.caller?.name ?? 'unauthenticated', method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ip: req.ip ?? null });
       this.flushAudit();
     });
   }

@@ -20,7 +20,9 @@ import {
   type ProgrammeKind,
 } from '../../../../libs/domain/src';
 import { calendarToken } from '../../../../libs/security/src';
-import { bookAuditUpdate, cycleStateQuery, recordAuditResultUpdate, SearchAttr, significantChangeUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { bookAuditUpdate, cycleStateQuery, recordAuditResultUpdate, significantChangeUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { processStarts } from '../../../../libs/temporal/src/processes';
+import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -75,19 +77,7 @@ export class CertificationService {
       throw new ProblemException(409, `The cycle ${input.cycleId} already exists with other settings`, [{ field: dto.decisionDate ? 'decisionDate' : 'firstCertification', message: 'a cycle for this date exists' }]);
     }
     // A retry after a failed start converges on the same workflow.
-    await this.temporal.workflow.start('certificationCycle', {
-      taskQueue: this.config.temporal.taskQueue,
-      workflowId: row.workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      staticSummary: `${input.organisation.name}: certification cycle ${input.decisionDate ? `from ${input.decisionDate}` : '(first certification)'}`,
-      typedSearchAttributes: [
-        { key: SearchAttr.process, value: 'certificationCycle' },
-        { key: SearchAttr.ref, value: input.cycleId },
-        { key: SearchAttr.status, value: 'running' },
-        { key: SearchAttr.owner, value: input.organisation.ismsManager },
-      ],
-    });
+    await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.cycle(input));
     return { cycle: this.toJson(await this.find(input.cycleId), await this.view(row)), created };
   }
 

@@ -1,14 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { webhookSignature } from '../../../../libs/security/src';
 import { ProblemException, validationPipe } from '../common/problem';
-import { fromJira, fromServiceNow, type Mapped } from './adapters';
+import { fromJira } from './adapters/jira';
+import type { Mapped } from './adapters/payload';
+import { fromServiceNow } from './adapters/servicenow';
 import { ListIncidentsQuery, ReportIncidentDto, TicketEventDto } from './dto/incident.dto';
 import { IncidentsService } from './incidents.service';
-import { Area } from '../auth/api-key.guard';
+import { Area, SignedWebhook } from '../auth/api-key.guard';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -30,21 +30,21 @@ export class IncidentsController {
   }
 
   @Post('jira')
+  @SignedWebhook('jira')
   @HttpCode(200)
   @ApiOperation({ summary: 'Jira webhook: issue created reports the incident, issue updated sends its status and priority changes' })
   @ApiBody({ schema: { type: 'object', description: 'Jira webhook payload (webhookEvent, issue, changelog)' } })
-  jira(@Body() body: unknown, @Req() req: Request & { rawBody?: Buffer }, @Res({ passthrough: true }) res: Response) {
-    this.verifySignature('jira', req);
-    return this.adapt(fromJira(body), res, false);
+  jira(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.adapt(fromJira(body), res);
   }
 
   @Post('servicenow')
+  @SignedWebhook('servicenow')
   @HttpCode(200)
   @ApiOperation({ summary: 'ServiceNow incident (inserted or updated): reports it the first time, then sends resolution, reopening and priority' })
   @ApiBody({ schema: { type: 'object', description: 'ServiceNow incident record (number, short_description, opened_at, state, priority, ...)' } })
-  servicenow(@Body() body: unknown, @Req() req: Request & { rawBody?: Buffer }, @Res({ passthrough: true }) res: Response) {
-    this.verifySignature('servicenow', req);
-    return this.adapt(fromServiceNow(body), res, true);
+  servicenow(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.adapt(fromServiceNow(body, this.config.webhooks.servicenow?.timeZone), res);
   }
 
   @Post(':id/events')
@@ -54,6 +54,7 @@ export class IncidentsController {
   async events(@Param('id') id: string, @Body() body: unknown) {
     const list = Array.isArray(body) ? body : [body];
     const events: TicketEventDto[] = [];
+    // The whole batch is checked before any of it is applied.
     for (const [i, item] of list.entries()) {
       try {
         events.push((await validationPipe().transform(item, { type: 'body', metatype: TicketEventDto })) as TicketEventDto);
@@ -62,7 +63,7 @@ export class IncidentsController {
         throw err;
       }
     }
-    return { accepted: await this.incidents.events(id, events.map((e) => ({ ...e, at: e.at ?? new Date().toISOString() }))) };
+    return this.incidents.events(id, events.map((e) => ({ ...e, at: e.at ?? new Date().toISOString() })), 'refuse');
   }
 
   @Get()
@@ -78,30 +79,24 @@ export class IncidentsController {
   }
 
   /**
-   * A system configured with `verifyInbound` must sign its webhooks like ismsflow signs its own:
-   * `sha256=<HMAC-SHA256 of the exact body, hex>` in X-Hub-Signature-256, X-Hub-Signature or X-Ismsflow-Signature.
+   * Reports the incident unless it already is (a redelivery or a later update starts nothing), then
+   * applies the ticket's changes. Changes to a closed incident are acknowledged and ignored: the
+   * ticketing system keeps its own record, and must not be made to retry.
    */
-  private verifySignature(system: string, req: Request & { rawBody?: Buffer }): void {
-    const hook = this.config.webhooks[system];
-    if (!hook?.verifyInbound) return;
-    const given = req.header('x-hub-signature-256') ?? req.header('x-hub-signature') ?? req.header('x-ismsflow-signature') ?? '';
-    const expected = webhookSignature(hook.secret, (req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
-    if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
-      throw new ProblemException(401, `The ${system} webhook is not signed with the shared secret`, [{ field: 'X-Hub-Signature', message: 'sha256=<HMAC-SHA256 of the body> is required' }]);
-    }
-  }
-
-  /** Reports the incident if the ticket is new (or says so), then sends the ticket's changes. */
-  private async adapt(mapped: Mapped, res: Response, reportIfUnknown: boolean) {
+  private async adapt(mapped: Mapped, res: Response) {
     if (mapped.errors.length) throw ProblemException.invalid(mapped.errors);
+    if (mapped.ignored || !mapped.incidentId) return { ignored: mapped.ignored ?? 'the delivery names no ticket' };
     let incident;
-    if (mapped.report && (reportIfUnknown || mapped.events.length === 0 || !mapped.incidentId)) {
+    if (mapped.report) {
       const dto = (await validationPipe().transform(mapped.report, { type: 'body', metatype: ReportIncidentDto })) as ReportIncidentDto;
-      const result = await this.incidents.report(dto);
-      incident = this.respond(res, result);
+      incident = this.respond(res, await this.incidents.report(dto));
+    } else if (!(await this.incidents.exists(mapped.incidentId))) {
+      if (mapped.reportErrors?.length) throw ProblemException.invalid(mapped.reportErrors);
+      return { id: mapped.incidentId, ignored: 'ismsflow has no incident for this ticket' };
     }
-    if (mapped.events.length && mapped.incidentId) await this.incidents.events(mapped.incidentId, mapped.events);
-    return incident ?? { id: mapped.incidentId, accepted: mapped.events.length };
+    const events = [...mapped.events, ...(mapped.priority ? await this.incidents.priorityChange(mapped.incidentId, mapped.priority) : [])];
+    const applied = await this.incidents.events(mapped.incidentId, events, 'ignore');
+    return incident ? { ...incident, events: applied } : { id: mapped.incidentId, events: applied };
   }
 
   private respond(res: Response, { incident, created }: Awaited<ReturnType<IncidentsService['report']>>) {

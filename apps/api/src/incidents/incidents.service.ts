@@ -1,15 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { hydrate, Incident, IncidentEntry, TaskRecord } from '../../../../libs/db/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
-import { incidentStateQuery, SearchAttr, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { incidentStateQuery, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { processStarts } from '../../../../libs/temporal/src/processes';
+import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import { ProblemException } from '../common/problem';
+import type { Mapped } from './adapters/payload';
 import type { ListIncidentsQuery, ReportIncidentDto } from './dto/incident.dto';
 
 @Injectable()
@@ -40,7 +43,9 @@ export class IncidentsService {
       reportedAt: now,
       reportedBy: dto.reportedBy,
       affectedAssets: dto.affectedAssets ?? [],
-      awareAt: dto.awareAt ? new Date(dto.awareAt).toISOString() : now,
+      // The clocks count from awareness; without one given it is the earliest recorded moment, the
+      // ticket's creation (never the webhook's arrival, which a delay or a replay makes late).
+      awareAt: new Date(dto.awareAt ?? dto.detectedAt).toISOString(),
       handler: people.handler!,
       dpo: people.dpo!,
       ciso: people.ciso!,
@@ -78,34 +83,54 @@ export class IncidentsService {
     const [row] = inserted.raw as Array<Record<string, unknown>>;
     const incident = row ? hydrate(this.db, Incident, row) : await this.find(id);
     // Started from the stored input, so a retry after a failed start converges on the same workflow.
-    await this.temporal.workflow.start('incidentResponse', {
-      taskQueue: this.config.temporal.taskQueue,
-      workflowId: incident.workflowId,
-      args: [incident.input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      staticSummary: `Incident ${incident.ticketId} (${incident.system}): ${incident.title}`,
-      typedSearchAttributes: [
-        { key: SearchAttr.process, value: 'incidentResponse' },
-        { key: SearchAttr.ref, value: id },
-        { key: SearchAttr.status, value: incident.step },
-        { key: SearchAttr.owner, value: incident.handler },
-        ...(incident.severity ? [{ key: SearchAttr.severity, value: incident.severity }] : []),
-      ],
-    });
+    await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.incident(incident.input as unknown as IncidentInput));
     return { incident, created: row !== undefined };
   }
 
-  /** Ticket events, in order; the workflow drops any it has seen (same event id). */
-  async events(id: string, events: TicketEvent[]): Promise<number> {
+  /**
+   * Ticket events, in order, each id once: repeats within the batch and events already on the
+   * timeline change nothing and are counted as `ignored` (the workflow also drops an id it has seen
+   * but not yet recorded). New events for an incident that has
+   * ended are refused (409) from the API, or ignored from a webhook.
+   */
+  async events(id: string, events: TicketEvent[], whenEnded: 'refuse' | 'ignore'): Promise<{ accepted: number; ignored: number }> {
     const incident = await this.find(id);
+    const ids = new Set<string>();
+    const unique = events.filter((e) => !ids.has(e.eventId) && ids.add(e.eventId));
+    const recorded = unique.length
+      ? new Set((await this.db.getRepository(IncidentEntry).find({ select: { key: true }, where: { incidentId: id, key: In(unique.map((e) => `event:${e.eventId}`)) } })).map((r) => r.key))
+      : new Set<string>();
+    const fresh = unique.filter((e) => !recorded.has(`event:${e.eventId}`));
+    const result = { accepted: fresh.length, ignored: events.length - fresh.length };
+    if (!fresh.length) return result;
+    if (ended(incident)) {
+      if (whenEnded === 'ignore') return { accepted: 0, ignored: events.length };
+      throw new ProblemException(409, `Incident ${id} has ended (${incident.step}): its ticket's later changes are not applied`);
+    }
     const handle = this.temporal.workflow.getHandle(incident.workflowId);
     try {
-      for (const e of events) await handle.signal(ticketEventSignal, { ...e, at: e.at ? new Date(e.at).toISOString() : new Date().toISOString() });
+      for (const e of fresh) await handle.signal(ticketEventSignal, e);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new ProblemException(409, `Incident ${id} is closed`);
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      if (whenEnded === 'ignore') return { accepted: 0, ignored: events.length };
+      throw new ProblemException(409, `Incident ${id} has ended: its ticket's later changes are not applied`);
     }
-    return events.length;
+    return result;
+  }
+
+  /**
+   * The ticket's current priority as a severity event, when it differs from the last severity the
+   * ticket gave. Its id names that last one, so the same delivery twice (even at once) is one event,
+   * and a priority that goes back and forth is a new event each time.
+   */
+  async priorityChange(id: string, priority: NonNullable<Mapped['priority']>): Promise<TicketEvent[]> {
+    const last = await this.db.getRepository(IncidentEntry).findOne({ where: { incidentId: id, kind: 'ticket:severity' }, order: { id: 'DESC' } });
+    if (last?.data.severity === priority.severity) return [];
+    return [{ eventId: `priority:${priority.severity}:after:${last?.id ?? 0}`, type: 'severity', ...priority }];
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.db.getRepository(Incident).existsBy({ id });
   }
 
   async list(q: ListIncidentsQuery) {
@@ -160,5 +185,8 @@ export class IncidentsService {
     };
   }
 }
+
+/** Closed, or found not to be an incident: its workflow has ended. */
+const ended = (i: Incident) => i.closedAt !== null || i.step === 'notAnIncident';
 
 const ENV: Record<string, string> = { handler: 'INCIDENT_HANDLER_EMAIL', dpo: 'DPO_EMAIL', ciso: 'CISO_EMAIL', ismsManager: 'ISMS_MANAGER_EMAIL' };

@@ -7,7 +7,9 @@ import { correctiveActionInput, createNonconformity } from '../../../../activiti
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { NcEntry, Nonconformity, TaskRecord } from '../../../../libs/db/src';
 import { NC_NUMBER, type FieldError, type NcView } from '../../../../libs/domain/src';
-import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate, SearchAttr } from '../../../../libs/temporal/src/definitions';
+import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate } from '../../../../libs/temporal/src/definitions';
+import { processStarts } from '../../../../libs/temporal/src/processes';
+import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -38,7 +40,7 @@ export class NonconformitiesService {
     if (errors.length) throw ProblemException.invalid(errors);
 
     const requestHash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
-    const scopedKey = idempotencyKey ? `${caller.id}:${idempotencyKey}` : undefined;
+    const scopedKey = idempotencyKey ? `${caller.id ?? caller.name}:${idempotencyKey}` : undefined;
     const { nc, created } = await createNonconformity(this.db, { ...dto, ismsManager: ismsManager!, raisedBy: caller.name, idempotencyKey: scopedKey, requestHash });
     if (!created && scopedKey && nc.idempotencyKey === scopedKey && nc.requestHash !== requestHash) {
       throw new ProblemException(422, 'This Idempotency-Key was already used for a different request', [
@@ -114,21 +116,7 @@ export class NonconformitiesService {
   }
 
   private async startWorkflow(nc: Nonconformity): Promise<void> {
-    const input = correctiveActionInput(nc, this.config);
-    await this.temporal.workflow.start('correctiveAction', {
-      taskQueue: this.config.temporal.taskQueue,
-      workflowId: nc.workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      staticSummary: `${nc.id} (${nc.classification}) ${nc.requirement}: ${nc.description.slice(0, 120)}`,
-      typedSearchAttributes: [
-        { key: SearchAttr.process, value: 'correctiveAction' },
-        { key: SearchAttr.ref, value: nc.id },
-        { key: SearchAttr.severity, value: nc.classification },
-        { key: SearchAttr.owner, value: nc.owner },
-        { key: SearchAttr.status, value: nc.status },
-      ],
-    });
+    await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.correctiveAction(correctiveActionInput(nc, this.config)));
   }
 
   private async find(id: string): Promise<Nonconformity> {

@@ -8,7 +8,9 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
 import { completionErrors, type FormData, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
 import { hashToken, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink } from '../../../../libs/security/src';
-import { completeTaskUpdate, openTaskSearchAttributes, reassignTaskUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
+import { completeTaskUpdate, reassignTaskUpdate } from '../../../../libs/temporal/src/definitions';
+import { processStarts } from '../../../../libs/temporal/src/processes';
+import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -38,7 +40,7 @@ export class TasksService {
   /** Starts the task's workflow; the same Idempotency-Key from the same caller gives the same task. */
   async create(dto: CreateTaskDto, caller: Caller, idempotencyKey?: string): Promise<{ task: TaskJson; created: boolean }> {
     const requestHash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
-    const taskId = idempotencyKey ? taskIdForIdempotencyKey(caller.id, idempotencyKey) : newTaskId();
+    const taskId = idempotencyKey ? taskIdForIdempotencyKey(caller.id ?? caller.name, idempotencyKey) : newTaskId();
     const existing = await this.db.getRepository(TaskRecord).findOneBy({ id: taskId });
     if (existing) {
       if (existing.requestHash !== requestHash) {
@@ -62,18 +64,11 @@ export class TasksService {
       createdBy: caller.name,
       requestHash,
     };
-    const workflowId = workflowIds.task(taskId);
-    await this.temporal.workflow.start('humanTask', {
-      taskQueue: this.config.temporal.taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      staticSummary: `Task for ${input.assignee}: ${input.title}`,
-      typedSearchAttributes: openTaskSearchAttributes(input),
-    });
+    const start = processStarts.task(input);
+    await startProcess(this.temporal, this.config.temporal.taskQueue, start);
     // The workflow writes the record too; writing it here means it can be read the moment we answer.
     // Both carry the request's hash, so a retry after we died right here is still the same request.
-    await insertTaskRecord(this.db.manager, { ...input, workflowId });
+    await insertTaskRecord(this.db.manager, { ...input, workflowId: start.workflowId });
     return { task: this.toJson(await this.db.getRepository(TaskRecord).findOneByOrFail({ id: taskId })), created: true };
   }
 

@@ -39,7 +39,7 @@ export class ReportIncidentDto {
   @IsISO8601({ strict: true }, { message: 'detectedAt must be an ISO 8601 date-time' })
   detectedAt!: string;
 
-  @ApiPropertyOptional({ description: 'When the organisation became aware (regulatory clocks count from it); default: now' })
+  @ApiPropertyOptional({ description: 'When the organisation became aware (regulatory clocks count from it); default: detectedAt, the earliest recorded moment' })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'awareAt must be an ISO 8601 date-time' })
   awareAt?: string;
 
