@@ -1,4 +1,5 @@
 import { createCycleActivities, type CycleActivityDeps } from './cycles';
+import { classifyFailures } from './failures';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createNcActivities, type NcActivityDeps } from './nonconformities';
 import { createRiskActivities } from './risks';
@@ -6,15 +7,15 @@ import { createTaskActivities, type TaskActivityDeps } from './tasks';
 
 export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps & CycleActivityDeps;
 
-/** Every activity the worker registers, built from its dependencies (real or fake in tests). */
+/** Every activity the worker registers, built from its dependencies (real or fake in tests), its failures classified. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return classifyFailures({
     ...createTaskActivities(deps),
     ...createNcActivities(deps),
     ...createIncidentActivities(deps),
     ...createCycleActivities(deps),
     ...createRiskActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -6,7 +6,7 @@ import { TaskEvent, TaskLink, TaskRecord } from '../libs/db/src';
 import { appendEvidence } from './evidence';
 import { DAY_MS, type HumanTaskInput, type TaskCompletion } from '../libs/domain/src';
 import { hashToken, signPersonLink, signTaskLink } from '../libs/security/src';
-import { sendOnce } from '../libs/mail/src/outbox';
+import { sendOnce, type Mail } from '../libs/mail/src/outbox';
 import { renderTaskMail, type TaskMailKind } from './task-mail';
 
 export interface TaskActivityDeps {
@@ -62,6 +62,24 @@ export async function insertTaskRecord(
 }
 
 export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {
+  /** A new single-use link for the assignee's current version of the task. */
+  async function issueLink(task: TaskRecord, expiresAt: string): Promise<string> {
+    const claims = { taskId: task.id, version: task.linkVersion, assignee: task.assignee, expiresAt: new Date(expiresAt) };
+    const token = signTaskLink(config.tasks.linkSecret, claims);
+    await db.createQueryBuilder().insert().into(TaskLink).values({ ...claims, tokenHash: hashToken(token), createdAt: new Date() }).orIgnore().execute();
+    return `${config.api.publicUrl}/t/${token}`;
+  }
+
+  const send = (task: TaskRecord, key: string, mail: Mail) => sendOnce(db.manager, mailer, config.smtp.from, `task:${task.id}:${key}`, task.id, mail);
+
+  /** The assignee cannot be mailed: record it once, and tell the escalation contact so someone reassigns it. */
+  async function undeliverable(task: TaskRecord, reason: string): Promise<void> {
+    await recordTaskEvent(db.manager, { taskId: task.id, key: `undeliverable:${task.assignee}`, type: 'undeliverable', actor: 'ismsflow', data: { to: task.assignee, reason } });
+    if (task.escalateTo && task.escalateTo !== task.assignee) {
+      await send(task, `undeliverable:${task.assignee}`, renderTaskMail('undeliverable', task, { address: task.escalateTo }));
+    }
+  }
+
   return {
     async openTask(input: HumanTaskInput & { workflowId: string }): Promise<void> {
       await db.transaction(async (tx) => {
@@ -76,42 +94,30 @@ export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {
       });
     },
 
-    /** Mails the assignee (or escalation contact) once per key; skipped when the task has closed. */
-    async sendTaskMail(req: {
-      taskId: string;
-      kind: TaskMailKind;
-      key: string;
-      linkExpiresAt: string;
-    }): Promise<{ sent: boolean; to?: string }> {
+    /**
+     * Mails the assignee once per key, with their task link; an escalation also mails the escalation
+     * contact, separately and with no link of the assignee's. Skipped when the task has closed. A
+     * relay that refuses the assignee's address for good is recorded, and the escalation contact is
+     * told so the task can be reassigned: the process keeps going.
+     */
+    async sendTaskMail(req: { taskId: string; kind: TaskMailKind; key: string; linkExpiresAt: string }): Promise<{ sent: boolean; to?: string; rejected?: string }> {
       const task = await db.getRepository(TaskRecord).findOneByOrFail({ id: req.taskId });
       if (task.status !== 'open') return { sent: false };
-      let link: string | undefined;
-      if (req.kind !== 'escalation' || !task.escalateTo) {
-        const claims = { taskId: task.id, version: task.linkVersion, assignee: task.assignee, expiresAt: new Date(req.linkExpiresAt) };
-        const token = signTaskLink(config.tasks.linkSecret, claims);
-        await db
-          .createQueryBuilder()
-          .insert()
-          .into(TaskLink)
-          .values({ ...claims, tokenHash: hashToken(token), createdAt: new Date() })
-          .orIgnore()
-          .execute();
-        link = `${config.api.publicUrl}/t/${token}`;
-      }
-      // The recipient's own list of tasks: the link signs their address, valid for 90 days.
-      const recipient = req.kind === 'escalation' && task.escalateTo ? task.escalateTo : task.assignee;
-      const myTasks = `${config.api.publicUrl}/my/${signPersonLink(config.tasks.linkSecret, recipient, new Date(Date.now() + 90 * DAY_MS))}`;
-      const mail = renderTaskMail(req.kind, task, link, myTasks);
-      const key = `task:${task.id}:${req.key}`;
-      const { messageId, alreadySent } = await sendOnce(db.manager, mailer, config.smtp.from, key, task.id, mail);
+      const personal = (address: string) => `${config.api.publicUrl}/my/${signPersonLink(config.tasks.linkSecret, address, new Date(Date.now() + 90 * DAY_MS))}`;
+      const escalated = req.kind === 'escalation' && !!task.escalateTo;
+      const assigneeMail = renderTaskMail(escalated ? 'overdue' : req.kind, task, { address: task.assignee, link: await issueLink(task, req.linkExpiresAt), myTasks: personal(task.assignee) });
+      // The contact's escalation keeps the key it always had; the assignee's own notice has its own.
+      const sent = await send(task, escalated ? `${req.key}:assignee` : req.key, assigneeMail);
+      const contact = escalated ? await send(task, req.key, renderTaskMail('escalation', task, { address: task.escalateTo!, myTasks: personal(task.escalateTo!) })) : undefined;
       await recordTaskEvent(db.manager, {
         taskId: task.id,
         key: `mail:${req.key}`,
         type: req.kind === 'assigned' ? 'mailed' : req.kind === 'escalation' ? 'escalated' : 'reminded',
         actor: 'ismsflow',
-        data: { to: mail.to, cc: mail.cc ?? null, subject: mail.subject, messageId, linkVersion: task.linkVersion },
+        data: { to: task.assignee, escalatedTo: escalated ? task.escalateTo : null, subject: assigneeMail.subject, messageId: sent.messageId, linkVersion: task.linkVersion, ...(sent.rejected ? { rejected: sent.rejected } : {}) },
       });
-      return { sent: !alreadySent, to: mail.to };
+      if (sent.rejected) await undeliverable(task, sent.rejected);
+      return { sent: !sent.alreadySent && !sent.rejected, to: task.assignee, ...(sent.rejected ? { rejected: sent.rejected } : {}), ...(contact?.rejected ? { contactRejected: contact.rejected } : {}) };
     },
 
     async reassignTask(req: { taskId: string; from: string; to: string; by: string; reason?: string; linkVersion: number }): Promise<void> {
@@ -144,6 +150,7 @@ export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {
             completedAt: at,
             completedBy: completion.completedBy,
             completedVia: completion.via,
+            recordedBy: completion.recordedBy ?? null,
             outcome: completion.outcome,
             notes: completion.notes ?? null,
             evidence: completion.evidence ?? [],
@@ -169,7 +176,7 @@ export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {
           type: 'completed',
           actor: completion.completedBy,
           at,
-          data: { outcome: completion.outcome, via: completion.via, evidence: completion.evidence ?? [] },
+          data: { outcome: completion.outcome, via: completion.via, evidence: completion.evidence ?? [], ...(completion.recordedBy ? { recordedBy: completion.recordedBy } : {}) },
         });
       });
     },

@@ -22,6 +22,7 @@ import {
   findingDeadlines,
   initialCycleState,
   internalAuditScope,
+  isCalendarDate,
   localDate,
   nextAudit,
   planActivities,
@@ -119,6 +120,7 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
       validator: (req: AuditBooking) => {
         const audit = openAudit(req.kind);
         if (!audit) throw invalid('kind', `The ${req.kind} audit is not one this cycle still waits for`);
+        if (!isCalendarDate(req.date)) throw invalid('date', 'date must be a date (YYYY-MM-DD)');
         if (req.date < today()) throw invalid('date', 'date must not be in the past');
       },
     },
@@ -142,6 +144,8 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
       validator: ({ kind, ...result }: AuditResultReport) => {
         const next = target();
         if (!next || next.kind !== kind) throw invalid('kind', next ? `The cycle waits for the result of the ${next.kind} audit, not ${kind}` : 'The cycle has no audit left');
+        if (!isCalendarDate(result.date)) throw invalid('date', 'date must be a date (YYYY-MM-DD)');
+        if (result.certificateDecision !== undefined && !isCalendarDate(result.certificateDecision)) throw invalid('certificateDecision', 'certificateDecision must be a date (YYYY-MM-DD)');
         if (result.date > today()) throw invalid('date', 'date must not be in the future');
         const issuesCertificate = kind === 'stage2' || kind === 'recertification';
         if (issuesCertificate && result.recommended && !result.certificateDecision) throw invalid('certificateDecision', `certificateDecision is required: the ${kind} audit leads to a certification decision`);
@@ -164,6 +168,7 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
     {
       validator: (req: ChangeReport) => {
         if (state.status !== 'running' || !target()) throw invalid('cycle', `The cycle is ${state.status}`);
+        if (req.landsOn !== undefined && !isCalendarDate(req.landsOn)) throw invalid('landsOn', 'landsOn must be a date (YYYY-MM-DD)');
         if (req.landsOn && req.landsOn < today()) throw invalid('landsOn', 'landsOn must not be in the past: assess the risks of a change before it lands');
       },
     },

@@ -73,7 +73,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   const progress = (extra: Partial<NcProgress> = {}) => acts.recordNcProgress({ ncNumber: nc, status: step, round, stepDueAt: dueAt, ...extra });
   const now = () => new Date().toISOString();
   const entry = (key: string, kind: string, r: HumanTaskResult) =>
-    progress({ entry: { key, kind, actor: r.completedBy ?? 'unknown', at: r.completedAt ?? now(), data: { ...r.data, notes: r.notes ?? null, taskId: r.taskId } } });
+    progress({ entry: { key, kind, actor: r.completedBy ?? 'unknown', at: r.completedAt ?? now(), data: { ...r.data, notes: r.notes ?? null, taskId: r.taskId, ...(r.recordedBy ? { recordedBy: r.recordedBy } : {}) } } });
 
   /** What every task of this NC shares: overdue goes to the ISMS manager, the NC number is its reference. */
   const taskDefaults = {

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -73,7 +74,17 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
     async (completion: TaskCompletion) => {
       status = 'completing';
       const completedAt = new Date().toISOString();
-      await acts.completeTask({ taskId: input.taskId, completion, completedAt });
+      try {
+        await acts.completeTask({ taskId: input.taskId, completion, completedAt });
+      } catch (err) {
+        // Data the records refuse (the validator missed it): the person is told, the task stays open.
+        if (!isBadData(err)) throw err;
+        status = 'open';
+        throw ApplicationFailure.nonRetryable('The answer could not be recorded: it holds something the records refuse. Correct it and send it again.', 'InvalidInput', {
+          field: 'data',
+          message: 'the answer could not be recorded: correct it and send it again',
+        });
+      }
       status = 'completed';
       result = {
         taskId: input.taskId,
@@ -85,6 +96,7 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
         completedBy: completion.completedBy,
         completedAt,
         via: completion.via,
+        ...(completion.recordedBy ? { recordedBy: completion.recordedBy } : {}),
       };
       return result;
     },
@@ -158,6 +170,11 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
     });
     throw err;
   }
+}
+
+/** An activity refused its input as bad data (never retried): see activities/failures.ts. */
+export function isBadData(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BadData';
 }
 
 /**

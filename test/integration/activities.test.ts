@@ -4,6 +4,7 @@ import { createActivities } from '../../activities';
 import { loadConfig } from '../../libs/config/src';
 import { dataSourceOptions, OutboundMail, TaskEvent, TaskLink, TaskRecord } from '../../libs/db/src';
 import { taskInput } from '../support/task-input';
+import { verifyPersonLink } from '../../libs/security/src';
 import { mailbox } from '../support/system';
 
 /** Activities run at least once: every one of them, run twice, must leave what running once leaves. */
@@ -42,12 +43,24 @@ describe('task activities against PostgreSQL and SMTP', () => {
     expect(await db.getRepository(OutboundMail).findOneByOrFail({ idempotencyKey: `task:${input.taskId}:assigned-v1` })).toMatchObject({ status: 'sent', to: assignee });
   });
 
-  it('escalates to the escalation contact, copying the assignee, without the assignee\'s link', async () => {
+  it('escalates in one mail each: the contact gets no link of the assignee\'s, every link is its addressee\'s own', async () => {
+    const first = await acts.sendTaskMail({ taskId: input.taskId, kind: 'escalation', key: 'escalation-1', linkExpiresAt: expiry });
     await acts.sendTaskMail({ taskId: input.taskId, kind: 'escalation', key: 'escalation-1', linkExpiresAt: expiry });
-    const mail = await mailbox.waitFor(escalateTo, /Overdue/);
-    expect(mail.Cc.map((c) => c.Address)).toEqual([assignee]);
-    expect(mail.Text).toContain(`assigned to ${assignee}, is overdue`);
-    expect(mail.Text).not.toContain('/t/');
+    expect(first).toMatchObject({ sent: true, to: assignee });
+    const toContact = await mailbox.waitFor(escalateTo, /Overdue/);
+    const toAssignee = await mailbox.waitFor(assignee, /Overdue/);
+    const myLink = (text: string) => verifyPersonLink(config.tasks.linkSecret, /\/my\/(\S+)/.exec(text)![1]);
+    expect(toContact.Cc).toEqual([]);
+    expect(toContact.Text).toContain(`assigned to ${assignee}, is overdue`);
+    expect(toContact.Text).not.toContain('/t/');
+    expect(myLink(toContact.Text)).toBe(escalateTo);
+    expect(toAssignee.Cc).toEqual([]);
+    expect(toAssignee.Text).toContain('/t/');
+    expect(toAssignee.Text).toContain(`${escalateTo} has been told`);
+    expect(myLink(toAssignee.Text)).toBe(assignee);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await mailbox.to(escalateTo)).filter((m) => /Overdue/.test(m.Subject))).toHaveLength(1);
+    expect((await mailbox.to(assignee)).filter((m) => /Overdue/.test(m.Subject))).toHaveLength(1);
   });
 
   it('completing twice records one completion; nothing is mailed for a closed task', async () => {

@@ -45,6 +45,7 @@ export default async function globalSetup(): Promise<void> {
     TEST_API_KEY: key,
     // The suites share one key; the rate limit has its own test with a low limit.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '1000000',
     TEST_STACK_DIR: dir,
   });
 }

@@ -1,5 +1,6 @@
 import type { ArgumentMetadata } from '@nestjs/common';
-import { validationPipe, ProblemException } from '../../apps/api/src/common/problem';
+import { validationPipe } from '../../apps/api/src/common/input-policy';
+import { ProblemException } from '../../apps/api/src/common/problem';
 import { CreateTaskDto, ListTasksQuery } from '../../apps/api/src/tasks/dto/task.dto';
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateTaskDto };
@@ -31,7 +32,7 @@ describe('input validation at the edge', () => {
 
   it('reports the most basic rule broken first', async () => {
     expect(await errorsFor({ ...valid, title: 42 })).toEqual([{ field: 'title', message: 'title must be a string' }]);
-    expect(await errorsFor({ ...valid, dueAt: 'next tuesday' })).toEqual([{ field: 'dueAt', message: 'dueAt must be an ISO 8601 date-time' }]);
+    expect(await errorsFor({ ...valid, dueAt: 'next tuesday' })).toEqual([{ field: 'dueAt', message: 'dueAt must be a date-time such as 2027-06-30T17:00:00Z' }]);
     expect(await errorsFor({ ...valid, dueAt: '2001-01-01T00:00:00Z' })).toEqual([{ field: 'dueAt', message: 'dueAt must be in the future' }]);
     expect(await errorsFor({ ...valid, title: '   ' })).toEqual([{ field: 'title', message: 'title should not be empty' }]);
     expect(await errorsFor({ ...valid, outcomes: [] })).toEqual([{ field: 'outcomes', message: 'outcomes must contain at least 1 elements' }]);

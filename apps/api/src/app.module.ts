@@ -25,7 +25,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'perMinute', ttl: 60_000, limit: config.api.rateLimitPerMinute }] }),
+        // Named `default` so its headers are the standard ones (Retry-After, not Retry-After-<name>).
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.api.rateLimitPerMinute }] }),
         ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, PagesModule],
       providers: [
         // Rate limits first: a flood is refused before its keys are looked up.

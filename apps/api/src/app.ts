@@ -6,7 +6,8 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
-import { ProblemException, validationPipe } from './common/problem';
+import { validationPipe } from './common/input-policy';
+import { ProblemException } from './common/problem';
 import { measureRequests } from './metrics';
 
 type BodyParserError = Error & { status?: number; type?: string };

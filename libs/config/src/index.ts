@@ -9,7 +9,8 @@ export interface AppConfig {
   smtp: { url: string; from: string };
   /** `rateLimitPerMinute`: requests per API key (or per IP without one) per minute. */
   /** `trustProxy`: Express's "trust proxy" (e.g. `uniquelocal`, `1`): whose X-Forwarded-For to believe. */
-  api: { port: number; publicUrl: string; rateLimitPerMinute: number; trustProxy?: string };
+  /** `failedAuthPerMinute`: failed authentications per client address per minute before it gets 429s. */
+  api: { port: number; publicUrl: string; rateLimitPerMinute: number; failedAuthPerMinute: number; trustProxy?: string };
   tasks: { linkSecret: string; policy: TaskReminderPolicy };
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
@@ -154,7 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       url: read(env, 'SMTP_URL') ?? 'smtp://127.0.0.1:1025',
       from: read(env, 'MAIL_FROM') ?? 'ismsflow <ismsflow@localhost>',
     },
-    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''), rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600), trustProxy: read(env, 'TRUST_PROXY') },
+    api: { port, publicUrl: (read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''), rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600), failedAuthPerMinute: int(env, 'RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 30), trustProxy: read(env, 'TRUST_PROXY') },
     tasks: {
       linkSecret,
       policy: {

@@ -23,6 +23,8 @@ export class TaskRecord {
   @Column({ type: 'timestamptz', name: 'completed_at', nullable: true }) completedAt!: Date | null;
   @Column({ type: 'text', name: 'completed_by', nullable: true }) completedBy!: string | null;
   @Column({ type: 'text', name: 'completed_via', nullable: true }) completedVia!: string | null;
+  /** The API key that recorded the completion when it named someone else as the person who did it. */
+  @Column({ type: 'text', name: 'recorded_by', nullable: true }) recordedBy!: string | null;
   @Column({ type: 'text', nullable: true }) outcome!: string | null;
   @Column({ type: 'text', nullable: true }) notes!: string | null;
   @Column({ type: 'jsonb', default: () => "'[]'" }) evidence!: string[];
@@ -69,9 +71,11 @@ export class OutboundMail {
   @Column({ type: 'text', name: 'task_id', nullable: true }) @Index('IDX_outbound_mail_task') taskId!: string | null;
   @Column({ type: 'text', name: 'to_address' }) to!: string;
   @Column({ type: 'text' }) subject!: string;
-  @Column({ type: 'text' }) status!: 'sending' | 'sent';
+  /** `rejected`: the relay refused it for good (a 5xx); `error` says why, and it is never retried. */
+  @Column({ type: 'text' }) status!: 'sending' | 'sent' | 'rejected';
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'sent_at', nullable: true }) sentAt!: Date | null;
+  @Column({ type: 'text', nullable: true }) error!: string | null;
 }
 
 @Entity('api_keys')
@@ -424,7 +428,18 @@ export class AuditLogEntry {
   @Column({ type: 'text', nullable: true }) ip!: string | null;
 }
 
+/** An admin's dashboard session: the cookie holds a random token, this row its hash; signing out ends it. */
+@Entity('dashboard_sessions')
+export class DashboardSession {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text', name: 'key_id' }) keyId!: string;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'expires_at' }) expiresAt!: Date;
+  @Column({ type: 'timestamptz', name: 'ended_at', nullable: true }) endedAt!: Date | null;
+}
+
 export const ENTITIES = [
+  DashboardSession,
   TaskRecord,
   TaskEvent,
   TaskLink,

@@ -3,6 +3,7 @@
  * an effectiveness verdict). Declarative and JSON-safe, so it travels in the workflow input; the
  * task page renders it, and one pure check validates it in the API and in the Update validator.
  */
+import { isCalendarDate, isEmail, textProblem } from './input';
 import type { FieldError } from './tasks';
 
 export type FieldType = 'text' | 'textarea' | 'select' | 'date' | 'email' | 'urls';
@@ -42,8 +43,6 @@ export type FormData = Record<string, FormValue>;
 export type FormCheckName = keyof typeof FORM_CHECKS;
 
 const DEFAULT_MAX = { text: 500, textarea: 10_000, select: 200, date: 40, email: 254, urls: 2000 };
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function fieldError(f: FormField, value: unknown): string | undefined {
   if (f.type === 'urls') {
@@ -51,15 +50,17 @@ function fieldError(f: FormField, value: unknown): string | undefined {
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return `${f.label} must be a list of links`;
     const links = value as string[];
     if (f.required && links.length === 0) return `${f.label} needs at least one link`;
-    const bad = links.find((v) => !/^https?:\/\/\S+$/.test(v));
-    return bad !== undefined ? `${f.label}: "${bad}" is not an http(s) link` : undefined;
+    const bad = links.find((v) => !/^https?:\/\/\S+$/.test(v) || v.length > DEFAULT_MAX.urls || textProblem(v, { lineBreaks: false }));
+    return bad !== undefined ? `${f.label}: "${bad.slice(0, 100)}" is not an http(s) link` : undefined;
   }
   if (value === undefined || value === '') return f.required ? `${f.label} is required` : undefined;
   if (typeof value !== 'string') return `${f.label} must be text`;
   if (value.length > (f.maxLength ?? DEFAULT_MAX[f.type])) return `${f.label} must be at most ${f.maxLength ?? DEFAULT_MAX[f.type]} characters`;
+  const text = textProblem(value, { lineBreaks: f.type === 'textarea' });
+  if (text) return `${f.label} ${text}`;
   if (f.type === 'select' && !(f.options ?? []).includes(value)) return `${f.label} must be one of: ${(f.options ?? []).join(', ')}`;
-  if (f.type === 'email' && !EMAIL.test(value)) return `${f.label} must be an email address`;
-  if (f.type === 'date' && !(DATE.test(value) && !Number.isNaN(Date.parse(value)))) return `${f.label} must be a date (YYYY-MM-DD)`;
+  if (f.type === 'email' && !isEmail(value)) return `${f.label} must be an email address`;
+  if (f.type === 'date' && !isCalendarDate(value)) return `${f.label} must be a date (YYYY-MM-DD)`;
   return undefined;
 }
 

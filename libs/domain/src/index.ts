@@ -7,3 +7,4 @@ export * from './incident';
 export * from './certification';
 export * from './programme';
 export * from './registers';
+export * from './input';

@@ -4,6 +4,7 @@
  * start tasks as children.
  */
 import { formErrors, type FormData, type TaskForm } from './forms';
+import { textProblem } from './input';
 import { addHours } from './time';
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
@@ -58,6 +59,8 @@ export interface TaskCompletion {
   /** Email of the person, or the API key's name when a ticketing system completes it. */
   completedBy: string;
   via: 'link' | 'api';
+  /** The API key that recorded it, when it named someone else as the person who did it. */
+  recordedBy?: string;
   /** The link version the person used; a reassigned task no longer accepts the old link. */
   linkVersion?: number;
   /** The answers to the task's form, if it has one. */
@@ -80,6 +83,8 @@ export interface HumanTaskResult {
   completedBy?: string;
   completedAt?: string;
   via?: 'link' | 'api';
+  /** See TaskCompletion.recordedBy. */
+  recordedBy?: string;
 }
 
 /** The live state the workflow answers queries with. */
@@ -133,11 +138,6 @@ export function linkExpiry(dueAt: string, policy: TaskReminderPolicy): string {
 
 export const MAX_NOTES_LENGTH = 4000;
 export const MAX_EVIDENCE_LINKS = 20;
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
-
-export function isEmail(value: string): boolean {
-  return EMAIL.test(value) && value.length <= 254;
-}
 
 export function isHttpUrl(value: string): boolean {
   try {
@@ -170,11 +170,15 @@ export function completionErrors(
   if ((completion.notes ?? '').length > MAX_NOTES_LENGTH) {
     errors.push({ field: 'notes', message: `notes must be at most ${MAX_NOTES_LENGTH} characters` });
   }
+  const notes = textProblem(completion.notes ?? '');
+  if (notes) errors.push({ field: 'notes', message: `notes ${notes}` });
+  const by = textProblem(completion.completedBy ?? '', { lineBreaks: false });
+  if (by || (completion.completedBy ?? '').length > 254) errors.push({ field: 'completedBy', message: `completedBy ${by ?? 'must be at most 254 characters'}` });
   const evidence = completion.evidence ?? [];
   if (evidence.length > MAX_EVIDENCE_LINKS) {
     errors.push({ field: 'evidence', message: `at most ${MAX_EVIDENCE_LINKS} evidence links` });
   }
-  const bad = evidence.find((link) => !isHttpUrl(link));
+  const bad = evidence.find((link) => !isHttpUrl(link) || textProblem(link, { lineBreaks: false }) !== undefined);
   if (bad !== undefined) {
     errors.push({ field: 'evidence', message: `evidence links must be http(s) URLs: "${bad}" is not` });
   }

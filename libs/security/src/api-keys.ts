@@ -1,14 +1,18 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { ApiKey, hydrate } from '../../db/src';
+import { createHash, randomBytes } from 'node:crypto';
+import { IsNull, type DataSource } from 'typeorm';
+import { ApiKey, DashboardSession, hydrate } from '../../db/src';
 
 /** API keys: 256 random bits, shown once, stored as SHA-256 (their entropy makes a slow hash moot). */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** What a key may do: `read` (every GET), `<area>:write` (changes in one area), `admin` (everything). */
-export const SCOPES = ['read', 'tasks:write', 'incidents:write', 'nonconformities:write', 'certification:write', 'registers:write', 'admin'] as const;
+/**
+ * What a key may do: `read` (every GET), `<area>:write` (changes in one area), `on-behalf` (name the
+ * person who did something, e.g. a task's `completedBy`, instead of being recorded as the doer
+ * itself; the record then shows both), `admin` (everything).
+ */
+export const SCOPES = ['read', 'tasks:write', 'incidents:write', 'nonconformities:write', 'certification:write', 'registers:write', 'on-behalf', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 /** A ticketing integration's usual needs, unless it is given others. */
 export const DEFAULT_INTEGRATION_SCOPES: Scope[] = ['read', 'tasks:write', 'incidents:write', 'nonconformities:write'];
@@ -36,21 +40,25 @@ export async function findApiKey(db: DataSource, key: string): Promise<ApiKey | 
 }
 
 /**
- * An admin's dashboard session: `<key id>.<expiry>.<signature>` in an HttpOnly, SameSite=Strict
- * cookie after signing in with an admin API key. Checked against the key on every request, so
- * revoking the key ends its sessions.
+ * An admin's dashboard session after signing in with an admin API key: 256 random bits in an
+ * HttpOnly, SameSite=Strict cookie, stored only as its SHA-256. Signing out ends it on the server, so
+ * a copied cookie stops working too; revoking the key ends all of its sessions.
  */
-export function signSession(secret: string, keyId: string, expiresAt: Date): string {
-  const expiry = Math.floor(expiresAt.getTime() / 1000);
-  return `${keyId}.${expiry}.${createHmac('sha256', secret).update(`session|${keyId}|${expiry}`).digest('base64url')}`;
+export async function startSession(db: DataSource, keyId: string, expiresAt: Date): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.getRepository(DashboardSession).insert({ id: hashApiKey(token), keyId, createdAt: new Date(), expiresAt });
+  return token;
 }
 
-export async function findSessionKey(db: DataSource, secret: string, session: string | undefined, now = Date.now()): Promise<ApiKey | null> {
-  const m = /^([0-9a-f]{1,40})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(session ?? '');
-  if (!m || Number(m[2]) * 1000 < now) return null;
-  const expected = Buffer.from(signSession(secret, m[1], new Date(Number(m[2]) * 1000)));
-  const given = Buffer.from(session!);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const key = await db.getRepository(ApiKey).findOneBy({ id: m[1] });
+export async function findSessionKey(db: DataSource, token: string | undefined, now = new Date()): Promise<ApiKey | null> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const session = await db.getRepository(DashboardSession).findOneBy({ id: hashApiKey(token) });
+  if (!session || session.endedAt || session.expiresAt <= now) return null;
+  const key = await db.getRepository(ApiKey).findOneBy({ id: session.keyId });
   return key && !key.revokedAt && key.role === 'admin' ? key : null;
+}
+
+export async function endSession(db: DataSource, token: string | undefined): Promise<void> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return;
+  await db.getRepository(DashboardSession).update({ id: hashApiKey(token), endedAt: IsNull() }, { endedAt: new Date() });
 }

@@ -7,12 +7,14 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { AuditLogEntry, type ApiKey } from '../../../../libs/db/src';
 import { findApiKey, hasScope, verifyWebhookSignature, type Scope } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
+import { tooManyRequests } from './rate-limit.guard';
 
 const PUBLIC = 'ismsflow:public';
 const AREA = 'ismsflow:area';
 const SIGNED_BY = 'ismsflow:signedBy';
 /** Routes anyone may call: the health check, docs, and task pages (whose link is the credential). */
 export const Public = () => SetMetadata(PUBLIC, true);
+export const isPublicRoute = (reflector: Reflector, ctx: ExecutionContext) => reflector.getAllAndOverride<boolean>(PUBLIC, [ctx.getHandler(), ctx.getClass()]) === true;
 /**
  * A ticketing system's webhook. When the system has a shared secret with `verifyInbound`
  * (TICKET_WEBHOOKS), the signature of the body is its credential: no API key, since a Jira system
@@ -43,23 +45,33 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   private auditWriting: Promise<void> | undefined;
   /** When this process last recorded each key's use: most requests then need no write at all. */
   private readonly touched = new Map<string, number>();
+  /** Failed authentications per address: guessing keys or signatures is slowed down before any lookup. */
+  private readonly failures: FailedAttempts;
 
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.failures = new FailedAttempts(config.api.failedAuthPerMinute);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
+    if (isPublicRoute(this.reflector, ctx)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const read = READS.has(req.method);
     // Refusals are audited too: an unauthenticated attempt to change something is worth knowing about.
     if (!read) this.audit(req, res);
+    this.failures.check(req.ip, res);
     const system = this.reflector.get<string | undefined>(SIGNED_BY, ctx.getHandler());
     const hook = system ? this.config.webhooks[system] : undefined;
-    req.caller = hook?.verifyInbound && hook.secret ? this.signedBy(system!, hook.secret, req) : await this.keyHolder(req);
+    try {
+      req.caller = hook?.verifyInbound && hook.secret ? this.signedBy(system!, hook.secret, req) : await this.keyHolder(req);
+    } catch (err) {
+      if (err instanceof ProblemException && err.problem.status === 401) this.failures.count(req.ip);
+      throw err;
+    }
 
     const area = this.reflector.getAllAndOverride<string | undefined>(AREA, [ctx.getHandler(), ctx.getClass()]) ?? 'admin';
     const needed = (area === 'admin' ? 'admin' : read ? 'read' : `${area}:write`) as Scope;
@@ -131,5 +143,27 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   /** Nothing answered goes unaudited: the rows still queued are written before the API stops. */
   async onApplicationShutdown(): Promise<void> {
     await this.auditWriting;
+  }
+}
+
+/** A count per address of failed authentications in the current minute; past the limit, a 429 until it ends. */
+class FailedAttempts {
+  private readonly byAddress = new Map<string, { count: number; until: number }>();
+  constructor(private readonly perMinute: number) {}
+
+  check(address: string | undefined, res: Response): void {
+    const entry = this.byAddress.get(address ?? 'unknown');
+    if (!entry || entry.until <= Date.now() || entry.count < this.perMinute) return;
+    const seconds = Math.ceil((entry.until - Date.now()) / 1000);
+    res.setHeader('Retry-After', String(seconds));
+    throw tooManyRequests(`${this.perMinute} failed authentications a minute from this address`, seconds);
+  }
+
+  count(address: string | undefined): void {
+    const now = Date.now();
+    if (this.byAddress.size > 10_000) for (const [a, e] of this.byAddress) if (e.until <= now) this.byAddress.delete(a);
+    const entry = this.byAddress.get(address ?? 'unknown');
+    if (!entry || entry.until <= now) this.byAddress.set(address ?? 'unknown', { count: 1, until: now + 60_000 });
+    else entry.count++;
   }
 }

@@ -1,16 +1,33 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Request } from 'express';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { ProblemException } from '../common/problem';
+import { isPublicRoute } from './api-key.guard';
 
 /**
- * Requests per minute per API key (its hash, never the key), or per client IP without one: a
- * leaked or looping integration slows down alone, and unauthenticated floods are held by address.
+ * Requests per minute per API key (its hash, never the key), or per client address without one: a
+ * leaked or looping integration slows down alone. Pages reached by link (task pages, my tasks, the
+ * dashboard's sign-in, the calendar) count per address whatever headers a request carries, so made-up
+ * keys cannot buy fresh buckets; failed sign-ins are limited per address in ApiKeyGuard.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  protected override getTracker(req: Request): Promise<string> {
+  // The throttler passes the route's context as a second argument, though its own signature omits it.
+  protected override getTracker(req: Request, ...[context]: [ExecutionContext?]): Promise<string> {
     const key = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? req.header('x-api-key');
-    return Promise.resolve(key ? `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`);
+    const byAddress = !key || (context !== undefined && isPublicRoute(this.reflector, context));
+    return Promise.resolve(byAddress ? `ip:${req.ip ?? 'unknown'}` : `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
   }
+
+  protected override throwThrottlingException(context: ExecutionContext, limit: ThrottlerLimitDetail): Promise<void> {
+    const seconds = Math.max(1, limit.timeToBlockExpire);
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
+    throw tooManyRequests(`at most ${limit.limit} requests a minute`, seconds);
+  }
+}
+
+/** A 429 in the style of every other error, saying when to try again (also in Retry-After). */
+export function tooManyRequests(what: string, seconds: number): ProblemException {
+  return new ProblemException(429, `Too many requests: ${what}. Try again in ${seconds} s.`, [{ field: 'Authorization', message: `wait ${seconds} s (Retry-After)` }]);
 }

@@ -63,7 +63,7 @@ export class CodecController {
 
   private async authorised(req: Request): Promise<AesGcmCodec> {
     const bearer = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const key = bearer ? await findApiKey(this.db, bearer) : await findSessionKey(this.db, this.config.tasks.linkSecret, sessionCookie(req));
+    const key = bearer ? await findApiKey(this.db, bearer) : await findSessionKey(this.db, sessionCookie(req));
     if (!key) throw new ProblemException(401, 'An admin API key or dashboard session is required');
     if (key.role !== 'admin') throw new ProblemException(403, 'Only admins may decode payloads');
     if (!this.codec) throw new ProblemException(404, 'Payload encryption is not configured (PAYLOAD_ENCRYPTION_KEY)');

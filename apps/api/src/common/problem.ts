@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { HttpException, HttpStatus, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '../../../../libs/domain/src';
 
 /** An RFC 9457 problem: what went wrong, and for bad input, which fields. */
@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   410: 'Gone',
   422: 'Unprocessable content',
+  429: 'Too many requests',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
@@ -49,16 +50,5 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
       message: message.startsWith('property ') && message.endsWith('should not exist') ? `${field} is not a known field` : message,
     }));
     return [...own, ...fieldErrors(e.children ?? [], field)];
-  });
-}
-
-/** Input is checked at the edge: unknown fields refused, one message per field (the first rule broken). */
-export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: true,
-    exceptionFactory: (errors) => ProblemException.invalid(fieldErrors(errors)),
   });
 }

@@ -30,8 +30,8 @@ export class PageQuery {
   @IsOptional() @Type(() => Number) @Max(200) @Min(1) @IsInt()
   limit: number = 50;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @Min(0) @IsInt()
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
+  @IsOptional() @Type(() => Number) @Max(1_000_000) @Min(0) @IsInt()
   offset: number = 0;
 }
 

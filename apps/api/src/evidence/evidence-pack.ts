@@ -1,6 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import archiver from 'archiver';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../common/csv';
 import type { DataSource } from 'typeorm';
 import { escapeHtml } from '../../../../libs/mail/src';
 
@@ -91,7 +91,7 @@ async function* pages(db: DataSource, d: Dataset, period: Period): AsyncGenerato
 async function* csv(db: DataSource, d: Dataset, period: Period): AsyncGenerator<string> {
   let header = true;
   for await (const rows of pages(db, d, period)) {
-    yield stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cell(v)]))), { header });
+    yield toCsv(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cell(v)]))), { header });
     header = false;
   }
 }
@@ -186,6 +186,10 @@ and each row's prev_hash is the hash of the row before it (seq - 1); the first r
 Check, in seq order: no seq is missing (a deleted row), each prev_hash equals the previous row's hash
 (rows removed or reordered), and each hash matches its fields (an edited row). The rows of this pack
 are the period's: its first row's prev_hash links to the row before the period.
+
+So that no spreadsheet runs a cell as a formula, a text cell of the CSV files that starts with =, +,
+-, @, a tab or a carriage return has a ' put before it: remove that one character before hashing. The
+.json file of each table holds every value exactly as recorded.
 `;
 
 /** Streams the evidence pack for `period` as a zip into `out`. */
@@ -205,7 +209,7 @@ export async function writeEvidencePack(
   const happened = await timeline(db, period);
   zip.append(indexPage(period, happened, chain, new Date()), { name: 'index.html' });
   zip.append(VERIFY, { name: 'VERIFY.txt' });
-  zip.append(stringify(happened, { header: true, columns: ['day', 'process', 'kind', 'count'] }), { name: 'timeline.csv' });
+  zip.append(toCsv(happened, { header: true, columns: ['day', 'process', 'kind', 'count'] }), { name: 'timeline.csv' });
   for (const d of DATASETS) {
     zip.append(Readable.from(csv(db, d, period)), { name: `${d.name}.csv` });
     zip.append(Readable.from(json(db, d, period)), { name: `${d.name}.json` });

@@ -1,21 +1,22 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsCalendarDate, IsDateOrDateTime } from '../common/input-policy';
 import { Area } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { PageQuery } from '../common/validation';
 import { EvidenceService } from './evidence.service';
 
 export class ListEvidenceQuery extends PageQuery {
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' }) from?: string;
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' }) to?: string;
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsDateOrDateTime() from?: string;
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z' }) @IsOptional() @IsDateOrDateTime() to?: string;
   @ApiPropertyOptional({ example: 'NC-2026-0007', description: 'A process reference (a cycle id also matches its activities)' }) @IsOptional() @MaxLength(200) @IsString() reference?: string;
 }
 
 export class EvidencePackQuery {
-  @ApiProperty({ example: '2026-01-01', description: 'First day of the period' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date (YYYY-MM-DD)' }) @IsString() from!: string;
-  @ApiProperty({ example: '2026-12-31', description: 'Last day of the period (included)' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date (YYYY-MM-DD)' }) @IsString() to!: string;
+  @ApiProperty({ example: '2026-01-01', description: 'First day of the period' }) @IsCalendarDate() @IsString() from!: string;
+  @ApiProperty({ example: '2026-12-31', description: 'Last day of the period (included)' }) @IsCalendarDate() @IsString() to!: string;
 }
 
 @ApiTags('evidence')

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { ProblemException, validationPipe } from '../common/problem';
+import { validationPipe } from '../common/input-policy';
+import { ProblemException } from '../common/problem';
 import { fromJira } from './adapters/jira';
 import type { Mapped } from './adapters/payload';
 import { fromServiceNow } from './adapters/servicenow';

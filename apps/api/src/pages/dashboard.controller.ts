@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { csrfToken, findApiKey, findSessionKey, newCsrfNonce, signSession, verifyCsrf } from '../../../../libs/security/src';
+import { csrfToken, endSession, findApiKey, findSessionKey, newCsrfNonce, startSession, verifyCsrf } from '../../../../libs/security/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { Public } from '../auth/api-key.guard';
 import { dashboardData } from './dashboard-data';
@@ -40,7 +40,7 @@ export class DashboardController {
   @Get()
   async show(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, string | undefined>): Promise<void> {
     res.setHeader('cache-control', 'no-store');
-    const key = await findSessionKey(this.db, this.config.tasks.linkSecret, sessionCookie(req));
+    const key = await findSessionKey(this.db, sessionCookie(req));
     const csrf = this.csrfFor(req, res);
     if (!key) {
       res.status(401).type('html').send(loginPage(csrf));
@@ -65,15 +65,16 @@ export class DashboardController {
       res.status(401).type('html').send(loginPage(this.csrfFor(req, res), 'That is not an admin API key.'));
       return;
     }
-    const session = signSession(this.config.tasks.linkSecret, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
+    const session = await startSession(this.db, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
     const secure = this.config.api.publicUrl.startsWith('https:') ? '; Secure' : '';
     res.setHeader('set-cookie', `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure}`);
     res.redirect(303, '/dashboard');
   }
 
   @Post('logout')
-  logout(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): void {
+  async logout(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     if (!this.formIsOurs(req, body, res)) return;
+    await endSession(this.db, sessionCookie(req));
     res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     res.redirect(303, '/dashboard');
   }

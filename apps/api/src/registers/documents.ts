@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsCalendarDate, IsMailbox, MultiLine } from '../common/input-policy';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
@@ -13,27 +14,26 @@ import { email, trim, URL_OPTIONS } from '../common/validation';
 import { Area } from '../auth/api-key.guard';
 
 const KINDS = ['policy', 'procedure', 'standard', 'plan', 'record'] as const;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class DocumentDto {
   @ApiProperty({ example: 'POL-07' }) @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: 'id must be 1 to 40 letters, digits, dots, dashes or underscores' }) @IsString() id!: string;
   @ApiProperty({ example: 'Access control policy' }) @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString() title!: string;
   @ApiProperty({ enum: KINDS }) @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` }) kind!: string;
-  @ApiProperty({ example: 'isms@acme.example' }) @Transform(email) @IsEmail({}, { message: 'owner must be an email address' }) owner!: string;
+  @ApiProperty({ example: 'isms@acme.example' }) @Transform(email) @IsMailbox({ message: 'owner must be an email address' }) owner!: string;
 }
 
 export class DocumentVersionDto {
   @ApiProperty({ example: '2.1' }) @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/, { message: 'version must be 1 to 20 letters, digits, dots or dashes' }) @IsString() version!: string;
-  @ApiProperty() @Transform(email) @IsEmail({}, { message: 'author must be an email address' }) author!: string;
-  @ApiProperty() @Transform(email) @IsEmail({}, { message: 'approver must be an email address' }) approver!: string;
-  @ApiProperty({ example: '2026-11-20' }) @Matches(DATE, { message: 'approvedOn must be a date (YYYY-MM-DD)' }) @IsString() approvedOn!: string;
-  @ApiProperty({ example: '2027-11-20' }) @Matches(DATE, { message: 'nextReview must be a date (YYYY-MM-DD)' }) @IsString() nextReview!: string;
-  @ApiProperty({ example: 'Added MFA for all remote access' }) @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() summary!: string;
+  @ApiProperty() @Transform(email) @IsMailbox({ message: 'author must be an email address' }) author!: string;
+  @ApiProperty() @Transform(email) @IsMailbox({ message: 'approver must be an email address' }) approver!: string;
+  @ApiProperty({ example: '2026-11-20' }) @IsCalendarDate() @IsString() approvedOn!: string;
+  @ApiProperty({ example: '2027-11-20' }) @IsCalendarDate() @IsString() nextReview!: string;
+  @ApiProperty({ example: 'Added MFA for all remote access' }) @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() @MultiLine() summary!: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS, { message: 'link must be an http(s) URL' }) link?: string;
 }
 
 export class AcknowledgementDto {
-  @ApiProperty({ example: 'alice@acme.example' }) @Transform(email) @IsEmail({}, { message: 'person must be an email address' }) person!: string;
+  @ApiProperty({ example: 'alice@acme.example' }) @Transform(email) @IsMailbox({ message: 'person must be an email address' }) person!: string;
 }
 
 @ApiTags('registers')

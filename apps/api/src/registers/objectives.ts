@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
+import { IsCalendarDate, IsMailbox } from '../common/input-policy';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
@@ -16,13 +17,13 @@ export class ObjectiveDto {
   @ApiProperty({ example: 'patch-critical' }) @Matches(/^[a-z0-9][a-z0-9-]{1,39}$/, { message: 'id must be 2 to 40 lowercase letters, digits or dashes' }) @IsString() id!: string;
   @ApiProperty({ example: 'Patch critical vulnerabilities quickly' }) @Transform(trim) @MaxLength(500) @IsNotEmpty() @IsString() objective!: string;
   @ApiProperty({ example: 'Share of critical CVEs patched within 14 days (%)' }) @Transform(trim) @MaxLength(500) @IsNotEmpty() @IsString() metric!: string;
-  @ApiProperty() @Transform(email) @IsEmail({}, { message: 'owner must be an email address' }) owner!: string;
+  @ApiProperty() @Transform(email) @IsMailbox({ message: 'owner must be an email address' }) owner!: string;
   @ApiProperty({ example: 95 }) @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'target must be a number' }) target!: number;
   @ApiProperty({ enum: ['atLeast', 'atMost'] }) @IsIn(['atLeast', 'atMost'], { message: 'direction must be atLeast or atMost' }) direction!: string;
 }
 
 export class MeasurementDto {
-  @ApiProperty({ example: '2026-11-30' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'measuredOn must be a date (YYYY-MM-DD)' }) @IsString() measuredOn!: string;
+  @ApiProperty({ example: '2026-11-30' }) @IsCalendarDate() @IsString() measuredOn!: string;
   @ApiProperty({ example: 97.5 }) @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'value must be a number' }) value!: number;
 }
 

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptio
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { stringify } from 'csv-stringify/sync';
+import { IsCalendarDate, MultiLine } from '../common/input-policy';
+import { toCsv } from '../common/csv';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
@@ -14,24 +15,23 @@ import { ProblemException } from '../common/problem';
 import { trim } from '../common/validation';
 
 const CRITICALITY = ['critical', 'high', 'medium', 'low'] as const;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CertificateDto {
   @ApiProperty({ example: 'ISO/IEC 27001' }) @Transform(trim) @MaxLength(100) @IsNotEmpty() @IsString() type!: string;
-  @ApiProperty({ example: '2027-09-30' }) @Matches(DATE, { message: 'validUntil must be a date (YYYY-MM-DD)' }) @IsString() validUntil!: string;
+  @ApiProperty({ example: '2027-09-30' }) @IsCalendarDate() @IsString() validUntil!: string;
 }
 
 export class SupplierDto {
   @ApiProperty({ example: 'cloudco' }) @Matches(/^[a-z0-9][a-z0-9-]{1,39}$/, { message: 'id must be 2 to 40 lowercase letters, digits or dashes' }) @IsString() id!: string;
   @ApiProperty({ example: 'CloudCo Ltd' }) @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString() name!: string;
-  @ApiProperty({ example: 'IaaS hosting of the production platform' }) @Transform(trim) @MaxLength(2000) @IsNotEmpty() @IsString() services!: string;
+  @ApiProperty({ example: 'IaaS hosting of the production platform' }) @Transform(trim) @MaxLength(2000) @IsNotEmpty() @IsString() @MultiLine() services!: string;
   @ApiProperty({ enum: CRITICALITY }) @IsIn(CRITICALITY, { message: 'criticality must be critical, high, medium or low' }) criticality!: string;
   @ApiProperty({ description: 'An ICT third-party service provider (DORA Art. 28)' }) @IsBoolean() ictProvider!: boolean;
   @ApiPropertyOptional({ description: 'Legal Entity Identifier (20 characters)' }) @IsOptional() @Matches(/^[A-Z0-9]{18}[0-9]{2}$/, { message: 'lei must be a 20-character LEI' }) @IsString() lei?: string;
   @ApiPropertyOptional({ example: 'IE' }) @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166 two-letter code' }) @IsString() country?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'contractStart must be a date (YYYY-MM-DD)' }) @IsString() contractStart?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'contractEnd must be a date (YYYY-MM-DD)' }) @IsString() contractEnd?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'lastReview must be a date (YYYY-MM-DD)' }) @IsString() lastReview?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() @IsString() contractStart?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() @IsString() contractEnd?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() @IsString() lastReview?: string;
   @ApiPropertyOptional({ type: [CertificateDto] }) @IsOptional() @ValidateNested({ each: true }) @Type(() => CertificateDto) @ArrayMaxSize(20) @IsArray() certificates?: CertificateDto[];
 }
 
@@ -75,7 +75,7 @@ export class SuppliersController {
   @ApiOperation({ summary: 'The DORA Art. 28(3) register of information: the ICT third-party providers as CSV' })
   async registerOfInformation() {
     const rows = await this.db.getRepository(Supplier).find({ where: { ictProvider: true }, order: { name: 'ASC' } });
-    return stringify(
+    return toCsv(
       rows.map((s) => [s.lei ?? '', s.name, s.country ?? '', s.services, s.criticality, s.criticality === 'critical' ? 'yes' : 'no', s.contractStart ?? '', s.contractEnd ?? '', s.lastReview ?? '', s.certificates.map((c) => `${c.type} until ${c.validUntil}`).join('; ')]),
       { header: true, columns: REGISTER_COLUMNS },
     );

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsMailbox } from '../common/input-policy';
 import type { DataSource } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { TrainingRecord } from '../../../../libs/db/src';
@@ -13,9 +14,9 @@ import { email, PageQuery, trim } from '../common/validation';
 const RESULTS = ['passed', 'failed', 'attended'] as const;
 
 export class TrainingRecordDto {
-  @ApiProperty({ example: 'alice@acme.example' }) @Transform(email) @IsEmail({}, { message: 'person must be an email address' }) person!: string;
+  @ApiProperty({ example: 'alice@acme.example' }) @Transform(email) @IsMailbox({ message: 'person must be an email address' }) person!: string;
   @ApiProperty({ example: 'Security awareness 2026' }) @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString() course!: string;
-  @ApiProperty({ example: '2026-11-20' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'completedOn must be a date (YYYY-MM-DD)' }) @IsString() completedOn!: string;
+  @ApiProperty({ example: '2026-11-20' }) @IsCalendarDate() @IsString() completedOn!: string;
   @ApiProperty({ enum: RESULTS }) @IsIn(RESULTS, { message: 'result must be passed, failed or attended' }) result!: string;
 }
 
@@ -24,7 +25,7 @@ export class TrainingBatchDto {
 }
 
 export class ListTrainingQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'person must be an email address' }) person?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'person must be an email address' }) person?: string;
   @ApiPropertyOptional() @IsOptional() @MaxLength(300) @IsString() course?: string;
 }
 

@@ -7,7 +7,7 @@ import { insertTaskRecord } from '../../../../activities/tasks';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
 import { completionErrors, type FormData, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
-import { hashToken, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink } from '../../../../libs/security/src';
+import { hashToken, hasScope, newTaskId, parseTaskLink, taskIdForIdempotencyKey, verifyTaskLink, type Scope } from '../../../../libs/security/src';
 import { completeTaskUpdate, reassignTaskUpdate } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
 import { startProcess } from '../../../../libs/temporal/src/start-process';
@@ -19,6 +19,15 @@ import { sendUpdate } from '../common/temporal-errors';
 import type { CompleteTaskDto, CreateTaskDto, ListTasksQuery, ReassignTaskDto } from './dto/task.dto';
 
 export type TaskJson = ReturnType<TasksService['toJson']>;
+
+/** The scope a process's own changes need; a task's steps need the same. */
+function processScope(process: string): Scope {
+  if (process === 'correctiveAction') return 'nonconformities:write';
+  if (process === 'incidentResponse') return 'incidents:write';
+  if (process === 'adHoc') return 'tasks:write';
+  // Everything else is a step of a certification cycle's programme.
+  return 'certification:write';
+}
 
 /** Why a task link cannot be used; each is shown to the person as a page. */
 export type LinkProblem = 'invalid' | 'used' | 'reassigned' | 'expired' | 'cancelled';
@@ -88,15 +97,28 @@ export class TasksService {
     return { items: rows.map((r) => this.toJson(r)), limit: q.limit, offset: q.offset };
   }
 
-  /** Completion by a ticketing system (API key): the caller, or who it names, did it. */
+  /**
+   * Completion by a ticketing system (API key). The key is who did it: naming someone else in
+   * `completedBy` needs the `on-behalf` scope, and the record then keeps both. A step of a process
+   * (an NC's, an incident's, a cycle's) needs that process's scope, not only `tasks:write`.
+   */
   async complete(id: string, dto: CompleteTaskDto, caller: Caller): Promise<TaskJson> {
     const task = await this.find(id);
-    await this.sendCompletion(task, { ...dto, completedBy: dto.completedBy ?? caller.name, via: 'api' });
+    this.assertMayAct(task, caller);
+    const namesSomeoneElse = dto.completedBy !== undefined && dto.completedBy !== caller.name;
+    if (namesSomeoneElse && !hasScope(caller, 'on-behalf')) {
+      throw new ProblemException(403, `The API key "${caller.name}" may not name who completed the task: it is recorded as the one who did`, [
+        { field: 'completedBy', message: 'leave it out, or use a key with the scope on-behalf' },
+      ]);
+    }
+    const { completedBy: _named, ...answer } = dto;
+    await this.sendCompletion(task, { ...answer, completedBy: namesSomeoneElse ? dto.completedBy! : caller.name, via: 'api', ...(namesSomeoneElse ? { recordedBy: caller.name } : {}) });
     return this.toJson(await this.find(id));
   }
 
   async reassign(id: string, dto: ReassignTaskDto, caller: Caller): Promise<TaskJson> {
     const task = await this.find(id);
+    this.assertMayAct(task, caller);
     this.assertOpen(task);
     await this.update(task, () =>
       this.temporal.workflow.getHandle(task.workflowId).executeUpdate(reassignTaskUpdate, { args: [{ to: dto.to, by: caller.name, reason: dto.reason }] }),
@@ -145,6 +167,16 @@ export class TasksService {
     return sendUpdate(send, `Task ${task.id} is no longer open`, ['TaskClosed']);
   }
 
+  /** A process's step is that process's business: its scope, as if the caller acted on the process itself. */
+  private assertMayAct(task: TaskRecord, caller: Caller): void {
+    const needed = processScope(task.process);
+    if (!hasScope(caller, needed)) {
+      throw new ProblemException(403, `Task ${task.id} is a step of a ${task.process} process: the API key "${caller.name}" lacks the scope ${needed}`, [
+        { field: 'Authorization', message: `needs the scope ${needed}` },
+      ]);
+    }
+  }
+
   private assertOpen(task: TaskRecord): void {
     if (task.status !== 'open') throw new ProblemException(409, `Task ${task.id} is already ${task.status}`);
   }
@@ -173,6 +205,7 @@ export class TasksService {
       completedAt: t.completedAt?.toISOString() ?? null,
       completedBy: t.completedBy,
       completedVia: t.completedVia,
+      recordedBy: t.recordedBy,
       outcome: t.outcome,
       notes: t.notes,
       evidence: t.evidence,

@@ -1,35 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsMailbox, MultiLine } from '../../common/input-policy';
 import { CHANGE_KINDS, NC_CLASSIFICATIONS, type ChangeKind, type NcClassification } from '../../../../../libs/domain/src';
 import { email, trim } from '../../common/validation';
 
 // As in every DTO here: the most basic rule (type, presence) stands last on a line.
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const isDate = (field: string) => Matches(DATE, { message: `${field} must be a date (YYYY-MM-DD)` });
 
 export class FirstCertificationDto {
-  @ApiProperty({ example: '2027-02-01' }) @isDate('stage1') @IsString() stage1!: string;
-  @ApiProperty({ example: '2027-03-08' }) @isDate('stage2') @IsString() stage2!: string;
+  @ApiProperty({ example: '2027-02-01' }) @IsCalendarDate() @IsString() stage1!: string;
+  @ApiProperty({ example: '2027-03-08' }) @IsCalendarDate() @IsString() stage2!: string;
 }
 
 /** Every cadence DOMAIN.md section 2 leaves to the organisation; each has a default. */
@@ -49,21 +30,21 @@ export class CadencesDto {
 
 /** Who owns each programme activity (default: the ISMS manager). */
 export class OwnersDto {
-  @ApiPropertyOptional({ description: 'Plans the internal audit and chooses an impartial auditor' }) @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.internalAudit must be an email address' }) internalAudit?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.managementReview must be an email address' }) managementReview?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.riskAssessment must be an email address' }) riskAssessment?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.policyReview must be an email address' }) policyReview?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.trainingCampaign must be an email address' }) trainingCampaign?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.supplierReview must be an email address' }) supplierReview?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.accessReview must be an email address' }) accessReview?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsEmail({}, { message: 'owners.kpiMeasurement must be an email address' }) kpiMeasurement?: string;
+  @ApiPropertyOptional({ description: 'Plans the internal audit and chooses an impartial auditor' }) @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.internalAudit must be an email address' }) internalAudit?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.managementReview must be an email address' }) managementReview?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.riskAssessment must be an email address' }) riskAssessment?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.policyReview must be an email address' }) policyReview?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.trainingCampaign must be an email address' }) trainingCampaign?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.supplierReview must be an email address' }) supplierReview?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.accessReview must be an email address' }) accessReview?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(email) @IsMailbox({ message: 'owners.kpiMeasurement must be an email address' }) kpiMeasurement?: string;
 }
 
 export class CreateCycleDto {
   @ApiProperty({ example: 'acme' }) @Matches(/^[a-z0-9][a-z0-9-]{1,39}$/, { message: 'organisationId must be an organisation id' }) @IsString() organisationId!: string;
 
   @ApiPropertyOptional({ example: '2026-03-16', description: 'The certification decision date (the certificate runs 3 years from it). Or give firstCertification.' })
-  @IsOptional() @isDate('decisionDate') @IsString()
+  @IsOptional() @IsCalendarDate() @IsString()
   decisionDate?: string;
 
   @ApiPropertyOptional({ type: FirstCertificationDto, description: 'A first certification: the planned stage 1 and stage 2 audits (the decision arrives with the stage 2 result)' })
@@ -80,17 +61,17 @@ export class CreateCycleDto {
 }
 
 export class BookAuditDto {
-  @ApiProperty({ example: '2027-02-15', description: 'The date the certification body booked' }) @isDate('date') @IsString() date!: string;
+  @ApiProperty({ example: '2027-02-15', description: 'The date the certification body booked' }) @IsCalendarDate() @IsString() date!: string;
 }
 
 export class FindingDto {
   @ApiProperty({ enum: NC_CLASSIFICATIONS }) @IsIn(NC_CLASSIFICATIONS, { message: 'type must be major, minor or ofi' }) type!: NcClassification;
   @ApiProperty({ example: 'ISO 27001 9.2 Internal audit' }) @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString() requirement!: string;
-  @ApiProperty() @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() description!: string;
+  @ApiProperty() @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() @MultiLine() description!: string;
 }
 
 export class AuditResultDto {
-  @ApiProperty({ example: '2027-02-16', description: 'The last day of the audit' }) @isDate('date') @IsString() date!: string;
+  @ApiProperty({ example: '2027-02-16', description: 'The last day of the audit' }) @IsCalendarDate() @IsString() date!: string;
 
   @ApiProperty({ type: [String], example: ['lead.auditor@cert.example'] })
   @MaxLength(200, { each: true }) @IsNotEmpty({ each: true }) @IsString({ each: true }) @ArrayMaxSize(20) @ArrayMinSize(1) @IsArray()
@@ -101,16 +82,16 @@ export class AuditResultDto {
   @ApiProperty({ type: [FindingDto] }) @ValidateNested({ each: true }) @Type(() => FindingDto) @ArrayMaxSize(100) @IsArray() findings!: FindingDto[];
 
   @ApiPropertyOptional({ example: '2027-03-20', description: 'Stage 2 and recertification: the certification decision date' })
-  @IsOptional() @isDate('certificateDecision') @IsString()
+  @IsOptional() @IsCalendarDate() @IsString()
   certificateDecision?: string;
 
-  @ApiPropertyOptional({ description: 'Link to the audit report' }) @IsOptional() @MaxLength(2000) @IsString() report?: string;
+  @ApiPropertyOptional({ description: 'Link to the audit report' }) @IsOptional() @MaxLength(2000) @IsString() @MultiLine() report?: string;
 }
 
 export class ChangeDto {
   @ApiProperty({ enum: CHANGE_KINDS }) @IsIn(CHANGE_KINDS, { message: `kind must be one of: ${CHANGE_KINDS.join(', ')}` }) kind!: ChangeKind;
-  @ApiProperty({ example: 'Customer data moves to a new CRM' }) @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() description!: string;
-  @ApiPropertyOptional({ example: '2027-01-15', description: 'When the change lands: the risk assessment is due before it' }) @IsOptional() @isDate('landsOn') @IsString() landsOn?: string;
+  @ApiProperty({ example: 'Customer data moves to a new CRM' }) @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() @MultiLine() description!: string;
+  @ApiPropertyOptional({ example: '2027-01-15', description: 'When the change lands: the risk assessment is due before it' }) @IsOptional() @IsCalendarDate() @IsString() landsOn?: string;
   @ApiPropertyOptional({ description: 'Also review the policies (default: yes for a reorganisation or a new regulation)' }) @IsOptional() @IsBoolean() policyReview?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDateTime, IsMailbox, MultiLine } from '../../common/input-policy';
 import { INCIDENT_SEVERITIES, TICKET_EVENT_TYPES, type IncidentSeverity, type TicketEventType } from '../../../../../libs/domain/src';
 import { email, PageQuery, trim, URL_OPTIONS } from '../../common/validation';
 
@@ -33,14 +34,14 @@ export class ReportIncidentDto {
   @Transform(trim) @MaxLength(300) @IsNotEmpty() @IsString()
   title!: string;
 
-  @ApiProperty() @Transform(trim) @MaxLength(20000) @IsNotEmpty() @IsString() description!: string;
+  @ApiProperty() @Transform(trim) @MaxLength(20000) @IsNotEmpty() @IsString() @MultiLine() description!: string;
 
   @ApiProperty({ example: '2026-11-24T08:00:00Z' })
-  @IsISO8601({ strict: true }, { message: 'detectedAt must be an ISO 8601 date-time' })
+  @IsDateTime()
   detectedAt!: string;
 
   @ApiPropertyOptional({ description: 'When the organisation became aware (regulatory clocks count from it); default: detectedAt, the earliest recorded moment' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'awareAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsDateTime()
   awareAt?: string;
 
   @ApiProperty({ example: 'soc@example.com' }) @Transform(trim) @MaxLength(254) @IsNotEmpty() @IsString() reportedBy!: string;
@@ -52,11 +53,11 @@ export class ReportIncidentDto {
   triage?: TriageDto;
 
   @ApiPropertyOptional({ description: 'Incident handler (default INCIDENT_HANDLER_EMAIL)' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'handler must be an email address' }) handler?: string;
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'handler must be an email address' }) handler?: string;
   @ApiPropertyOptional({ description: 'Data protection officer (default DPO_EMAIL)' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'dpo must be an email address' }) dpo?: string;
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'dpo must be an email address' }) dpo?: string;
   @ApiPropertyOptional({ description: 'CISO (default CISO_EMAIL)' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'ciso must be an email address' }) ciso?: string;
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'ciso must be an email address' }) ciso?: string;
 }
 
 export class TicketEventDto {
@@ -68,11 +69,11 @@ export class TicketEventDto {
   @IsIn(TICKET_EVENT_TYPES, { message: `type must be one of: ${TICKET_EVENT_TYPES.join(', ')}` })
   type!: TicketEventType;
 
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date-time' }) at?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateTime() at?: string;
   @ApiPropertyOptional() @IsOptional() @MaxLength(254) @IsString() by?: string;
   @ApiPropertyOptional({ enum: INCIDENT_SEVERITIES }) @IsOptional() @IsIn(INCIDENT_SEVERITIES, { message: `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}` }) severity?: IncidentSeverity;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' }) @ArrayMaxSize(20) @IsArray() evidence?: string[];
-  @ApiPropertyOptional() @IsOptional() @MaxLength(10000) @IsString() comment?: string;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(10000) @IsString() @MultiLine() comment?: string;
 }
 
 export class ListIncidentsQuery extends PageQuery {

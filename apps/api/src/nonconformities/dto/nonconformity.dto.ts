@@ -1,18 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
+import { IsDateTime, IsMailbox, MultiLine } from '../../common/input-policy';
 import { NC_CLASSIFICATIONS, NC_SOURCES, type NcClassification, type NcSource } from '../../../../../libs/domain/src';
 import { email, IsInFuture, PageQuery, trim, URL_OPTIONS } from '../../common/validation';
 
@@ -20,11 +9,11 @@ import { email, IsInFuture, PageQuery, trim, URL_OPTIONS } from '../../common/va
 
 export class BodyDeadlinesDto {
   @ApiPropertyOptional({ example: '2026-12-20T17:00:00Z', description: 'The corrective-action plan is due to the certification body' })
-  @IsOptional() @IsInFuture() @IsISO8601({ strict: true }, { message: 'planDueAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsInFuture() @IsDateTime()
   planDueAt?: string;
 
   @ApiPropertyOptional({ example: '2027-02-20T17:00:00Z', description: 'The NC must be closed and verified by then' })
-  @IsOptional() @IsInFuture() @IsISO8601({ strict: true }, { message: 'closeBy must be an ISO 8601 date-time' })
+  @IsOptional() @IsInFuture() @IsDateTime()
   closeBy?: string;
 }
 
@@ -43,7 +32,7 @@ export class RaiseNonconformityDto {
 
   @ApiProperty({ example: 'Four leavers kept VPN access for up to five weeks after their last day.' })
   @Transform(trim) @MaxLength(10000) @IsNotEmpty() @IsString()
-  description!: string;
+  @MultiLine() description!: string;
 
   @ApiPropertyOptional({ type: [String], example: ['https://audit.example.com/ia-2026-03/f2'] })
   @IsOptional() @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' }) @ArrayMaxSize(20) @IsArray()
@@ -54,15 +43,15 @@ export class RaiseNonconformityDto {
   classification!: NcClassification;
 
   @ApiProperty({ example: 'it-lead@example.com', description: 'Owns the correction, root cause and plan' })
-  @Transform(email) @IsEmail({}, { message: 'owner must be an email address' })
+  @Transform(email) @IsMailbox({ message: 'owner must be an email address' })
   owner!: string;
 
   @ApiPropertyOptional({ example: 'isms@example.com', description: 'Approves the plan and closure (default: ISMS_MANAGER_EMAIL)' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'ismsManager must be an email address' })
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'ismsManager must be an email address' })
   ismsManager?: string;
 
   @ApiPropertyOptional({ example: 'auditor@example.com', description: 'Judges effectiveness (default: the ISMS manager)' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'reviewer must be an email address' })
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'reviewer must be an email address' })
   reviewer?: string;
 
   @ApiPropertyOptional({ type: BodyDeadlinesDto, description: "The certification body's deadlines (external-audit findings only)" })
@@ -84,7 +73,7 @@ export class ListNonconformitiesQuery extends PageQuery {
   classification?: NcClassification;
 
   @ApiPropertyOptional({ example: 'it-lead@example.com' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'owner must be an email address' })
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'owner must be an email address' })
   owner?: string;
 
   @ApiPropertyOptional({ description: 'true: only NCs past their step due date or their body deadline' })
@@ -96,11 +85,11 @@ export class ListNonconformitiesQuery extends PageQuery {
 export class CancelNonconformityDto {
   @ApiProperty({ example: 'Duplicate of NC-2026-0003' })
   @Transform(trim) @MaxLength(2000) @IsNotEmpty() @IsString()
-  reason!: string;
+  @MultiLine() reason!: string;
 }
 
 export class ChangeOwnerDto {
   @ApiProperty({ example: 'new-owner@example.com' })
-  @Transform(email) @IsEmail({}, { message: 'to must be an email address' })
+  @Transform(email) @IsMailbox({ message: 'to must be an email address' })
   to!: string;
 }

@@ -1,24 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { IsMailbox, MultiLine } from '../../common/input-policy';
 import { email, trim } from '../../common/validation';
 
 // As in every DTO here: the most basic rule (type, presence) stands last on a line.
@@ -66,7 +49,7 @@ export class OrganisationDto {
 
   @ApiProperty({ example: 'ACME GmbH' }) @Transform(trim) @MaxLength(200) @IsNotEmpty() @IsString() name!: string;
 
-  @ApiProperty({ example: 'isms@acme.example' }) @Transform(email) @IsEmail({}, { message: 'ismsManager must be an email address' }) ismsManager!: string;
+  @ApiProperty({ example: 'isms@acme.example' }) @Transform(email) @IsMailbox({ message: 'ismsManager must be an email address' }) ismsManager!: string;
 
   @ApiProperty({ type: [String], example: ['ceo@acme.example'], description: 'Top management: they attend the management review' })
   @IsEmail({}, { each: true, message: 'each of topManagement must be an email address' }) @ArrayUnique() @ArrayMaxSize(20) @ArrayMinSize(1) @IsArray()
@@ -74,7 +57,7 @@ export class OrganisationDto {
 
   @ApiProperty({ type: CertificationBodyDto }) @ValidateNested() @Type(() => CertificationBodyDto) @IsObject() certificationBody!: CertificationBodyDto;
 
-  @ApiProperty({ example: 'Development and operation of the ACME SaaS platform' }) @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() scope!: string;
+  @ApiProperty({ example: 'Development and operation of the ACME SaaS platform' }) @Transform(trim) @MaxLength(5000) @IsNotEmpty() @IsString() @MultiLine() scope!: string;
 
   @ApiProperty({ example: 'Europe/Berlin' }) @IsTimeZone() @IsString() timeZone!: string;
 

@@ -1,19 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { IsDateTime, IsMailbox, MultiLine } from '../../common/input-policy';
 import { MAX_EVIDENCE_LINKS, MAX_NOTES_LENGTH, type FormData } from '../../../../../libs/domain/src';
 import { email, IsInFuture, PageQuery, trim, URL_OPTIONS } from '../../common/validation';
 
@@ -26,18 +14,18 @@ export class CreateTaskDto {
 
   @ApiProperty({ example: 'Read policy POL-07 and record what must change.', maxLength: 10000 })
   @Transform(trim) @MaxLength(10000) @IsNotEmpty() @IsString()
-  instructions!: string;
+  @MultiLine() instructions!: string;
 
   @ApiProperty({ example: 'alice@example.com', description: 'Who must do it; they get the emailed link.' })
-  @Transform(email) @IsEmail({}, { message: 'assignee must be an email address' })
+  @Transform(email) @IsMailbox({ message: 'assignee must be an email address' })
   assignee!: string;
 
   @ApiProperty({ example: '2026-12-31T17:00:00Z', description: 'ISO 8601 date-time, in the future.' })
-  @IsInFuture() @IsISO8601({ strict: true }, { message: 'dueAt must be an ISO 8601 date-time' })
+  @IsInFuture() @IsDateTime()
   dueAt!: string;
 
   @ApiPropertyOptional({ example: 'ciso@example.com', description: 'Told when the task is overdue.' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'escalateTo must be an email address' })
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'escalateTo must be an email address' })
   escalateTo?: string;
 
   @ApiPropertyOptional({ example: 'JIRA-1234', description: 'The ticket or record this task belongs to.', maxLength: 200 })
@@ -56,7 +44,7 @@ export class CompleteTaskDto {
 
   @ApiPropertyOptional({ maxLength: MAX_NOTES_LENGTH })
   @IsOptional() @MaxLength(MAX_NOTES_LENGTH) @IsString()
-  notes?: string;
+  @MultiLine() notes?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['https://wiki.example.com/evidence/42'] })
   @IsOptional() @IsUrl(URL_OPTIONS, { each: true, message: 'each evidence link must be an http(s) URL' }) @ArrayMaxSize(MAX_EVIDENCE_LINKS) @IsArray()
@@ -67,23 +55,23 @@ export class CompleteTaskDto {
   data?: FormData;
 
   @ApiPropertyOptional({ example: 'bob@example.com', description: 'Who did it, if not the API key holder.' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'completedBy must be an email address' })
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'completedBy must be an email address' })
   completedBy?: string;
 }
 
 export class ReassignTaskDto {
   @ApiProperty({ example: 'bob@example.com' })
-  @Transform(email) @IsEmail({}, { message: 'to must be an email address' })
+  @Transform(email) @IsMailbox({ message: 'to must be an email address' })
   to!: string;
 
   @ApiPropertyOptional({ example: 'Alice is on leave', maxLength: 1000 })
   @IsOptional() @MaxLength(1000) @IsString()
-  reason?: string;
+  @MultiLine() reason?: string;
 }
 
 export class ListTasksQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'alice@example.com' })
-  @IsOptional() @Transform(email) @IsEmail({}, { message: 'assignee must be an email address' })
+  @IsOptional() @Transform(email) @IsMailbox({ message: 'assignee must be an email address' })
   assignee?: string;
 
   @ApiPropertyOptional({ enum: ['open', 'completed', 'cancelled'] })
