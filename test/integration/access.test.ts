@@ -155,7 +155,10 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const limited = await sys.api('/tasks', { key: busy.key });
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
-    expect(Number(limited.headers.get('retry-after') ?? limited.headers.get('retry-after-perminute'))).toBeGreaterThan(0);
+    // The standard header, and a problem in the style of every other error.
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect([...limited.headers.keys()].filter((h) => h.startsWith('retry-after'))).toEqual(['retry-after']);
+    expect(await json(limited)).toMatchObject({ status: 429, title: 'Too many requests', detail: expect.stringMatching(/^Too many requests: at most 5 requests a minute\. Try again in \d+ s\.$/) });
     expect((await sys.api('/tasks', { key: calm.key })).status).toBe(200);
     const anonymous = [];
     for (let i = 0; i < 6; i++) anonymous.push((await sys.api('/health', { key: null })).status);

@@ -14,6 +14,9 @@ describe('configuration from the environment', () => {
     expect(config.tasks.policy.remindBeforeDueHours).toEqual([72, 24]);
     expect(config.nc.policy.effectivenessWaitDays).toBe(30);
     expect(config.nc.ismsManager).toBeUndefined();
+    expect(config.api).toMatchObject({ rateLimitPerMinute: 600, failedAuthPerMinute: 30 });
+    expect(loadConfig({ ...base, RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '5' }).api.failedAuthPerMinute).toBe(5);
+    expect(() => loadConfig({ ...base, RATE_LIMIT_FAILED_AUTH_PER_MINUTE: 'many' })).toThrow('RATE_LIMIT_FAILED_AUTH_PER_MINUTE must be a whole number');
   });
 
   it('reads each corrective-action interval from its own variable', () => {

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { AuditLogEntry, type ApiKey } from '../../../../libs/db/src';
-import { findApiKey, hasScope, verifyWebhookSignature, type Scope } from '../../../../libs/security/src';
+import { findApiKey, hashApiKey, hasScope, verifyWebhookSignature, type Scope } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
 import { tooManyRequests } from './rate-limit.guard';
 
@@ -63,11 +63,10 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
     const read = READS.has(req.method);
     // Refusals are audited too: an unauthenticated attempt to change something is worth knowing about.
     if (!read) this.audit(req, res);
-    this.failures.check(req.ip, res);
     const system = this.reflector.get<string | undefined>(SIGNED_BY, ctx.getHandler());
     const hook = system ? this.config.webhooks[system] : undefined;
     try {
-      req.caller = hook?.verifyInbound && hook.secret ? this.signedBy(system!, hook.secret, req) : await this.keyHolder(req);
+      req.caller = hook?.verifyInbound && hook.secret ? this.signedBy(system!, hook.secret, req, res) : await this.keyHolder(req, res);
     } catch (err) {
       if (err instanceof ProblemException && err.problem.status === 401) this.failures.count(req.ip);
       throw err;
@@ -80,7 +79,8 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   }
 
   /** A ticketing system whose body carries the HMAC of its shared secret: it may report and update incidents, nothing else. */
-  private signedBy(system: string, secret: string, req: AuthedRequest): Caller {
+  private signedBy(system: string, secret: string, req: AuthedRequest, res: Response): Caller {
+    this.failures.check(req.ip, res);
     const given = SIGNATURE_HEADERS.map((h) => req.header(h)).find((v) => v !== undefined);
     if (!verifyWebhookSignature(secret, (req.rawBody ?? Buffer.alloc(0)).toString('utf8'), given)) {
       throw new ProblemException(401, `The ${system} webhook is not signed with the shared secret`, [
@@ -90,7 +90,7 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
     return { id: null, name: `${system} webhook`, role: 'integration', scopes: ['incidents:write'] };
   }
 
-  private async keyHolder(req: AuthedRequest): Promise<Caller> {
+  private async keyHolder(req: AuthedRequest, res: Response): Promise<Caller> {
     const header = req.header('authorization');
     const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? req.header('x-api-key');
     if (!key) {
@@ -98,8 +98,12 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
         { field: 'Authorization', message: 'send "Authorization: Bearer <api key>" (or an X-API-Key header)' },
       ]);
     }
+    // An address that keeps failing is held off before any lookup, unless its key has just worked
+    // (a good integration behind the same NAT as someone guessing keeps working).
+    if (!this.failures.recentlyValid(key)) this.failures.check(req.ip, res);
     const found = await findApiKey(this.db, key);
     if (!found) throw new ProblemException(401, 'The API key is not valid', [{ field: 'Authorization', message: 'unknown or revoked API key' }]);
+    this.failures.valid(key);
     void this.touch(found.id);
     return { id: found.id, name: found.name, role: found.role, scopes: found.scopes };
   }
@@ -146,9 +150,13 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   }
 }
 
-/** A count per address of failed authentications in the current minute; past the limit, a 429 until it ends. */
+/**
+ * Failed authentications per address in the current minute; past the limit, 429s until it ends. Keys
+ * that just worked are remembered (by hash, for a few minutes), so they are never held off.
+ */
 class FailedAttempts {
   private readonly byAddress = new Map<string, { count: number; until: number }>();
+  private readonly goodKeys = new Map<string, number>();
   constructor(private readonly perMinute: number) {}
 
   check(address: string | undefined, res: Response): void {
@@ -165,5 +173,14 @@ class FailedAttempts {
     const entry = this.byAddress.get(address ?? 'unknown');
     if (!entry || entry.until <= now) this.byAddress.set(address ?? 'unknown', { count: 1, until: now + 60_000 });
     else entry.count++;
+  }
+
+  valid(key: string): void {
+    if (this.goodKeys.size > 10_000) this.goodKeys.clear();
+    this.goodKeys.set(hashApiKey(key), Date.now() + 5 * 60_000);
+  }
+
+  recentlyValid(key: string): boolean {
+    return (this.goodKeys.get(hashApiKey(key)) ?? 0) > Date.now();
   }
 }

@@ -58,6 +58,8 @@ export function parseTicketTime(value: string, timeZone = 'UTC'): string | undef
   if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return undefined;
   const extraMs = Number(ss) * 1000 + Math.floor(Number(`0.${frac}`) * 1000);
   if (zone) {
+    // UTC offsets run from -12:00 to +14:00.
+    if (zone.toUpperCase() !== 'Z' && (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(-2)) > 59)) return undefined;
     const offset = zone.toUpperCase() === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
     return new Date(Date.UTC(y, mo - 1, d, Number(hh), Number(mm)) + extraMs - offset * 60_000).toISOString();
   }

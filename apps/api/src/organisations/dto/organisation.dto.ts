@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { IsMailbox, MultiLine } from '../../common/input-policy';
 import { email, trim } from '../../common/validation';
 
@@ -52,7 +52,7 @@ export class OrganisationDto {
   @ApiProperty({ example: 'isms@acme.example' }) @Transform(email) @IsMailbox({ message: 'ismsManager must be an email address' }) ismsManager!: string;
 
   @ApiProperty({ type: [String], example: ['ceo@acme.example'], description: 'Top management: they attend the management review' })
-  @IsEmail({}, { each: true, message: 'each of topManagement must be an email address' }) @ArrayUnique() @ArrayMaxSize(20) @ArrayMinSize(1) @IsArray()
+  @IsMailbox({ each: true, message: 'each of topManagement must be an email address' }) @ArrayUnique() @ArrayMaxSize(20) @ArrayMinSize(1) @IsArray()
   topManagement!: string[];
 
   @ApiProperty({ type: CertificationBodyDto }) @ValidateNested() @Type(() => CertificationBodyDto) @IsObject() certificationBody!: CertificationBodyDto;
