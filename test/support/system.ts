@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/app';
 import { startWorker } from '../../apps/worker/src/run';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
-import { dataSourceOptions } from '../../libs/db/src';
+import { dataSourceOptions, migrate } from '../../libs/db/src';
+import { throwawayDatabase } from '../../libs/devstack/src/postgres';
+import { createApiKey } from '../../libs/security/src';
 import { freePort } from '../../libs/devstack/src/processes';
 
 export interface MailSummary {
@@ -18,8 +20,10 @@ export interface MailMessage extends MailSummary {
   HTML: string;
 }
 
+type Overrides = Partial<Omit<AppConfig, 'api'>> & { api?: Partial<AppConfig['api']> };
+
 /** The real API and worker, in this process, against the stack from stack-setup.ts (`wrap`: see startWorker). */
-export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & { api?: Partial<AppConfig['api']> } = {}, wrap?: Parameters<typeof startWorker>[1]) {
+export async function startSystem(overrides: Overrides = {}, wrap?: Parameters<typeof startWorker>[1], apiKey = process.env.TEST_API_KEY!) {
   const port = await freePort();
   const base = loadConfig();
   const { api: apiOverrides, ...rest } = overrides;
@@ -30,7 +34,6 @@ export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & {
   const baseUrl = config.api.publicUrl;
   const db = new DataSource(dataSourceOptions(config.databaseUrl));
   await db.initialize();
-  const apiKey = process.env.TEST_API_KEY!;
 
   const api = (path: string, init: RequestInit & { json?: unknown; key?: string | null } = {}) => {
     const headers = new Headers(init.headers);
@@ -49,6 +52,28 @@ export async function startSystem(overrides: Partial<Omit<AppConfig, 'api'>> & {
       await app.close();
       await worker.close();
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * The real system on a database and a task queue of its own, for a suite that checks that nothing
+ * changed anywhere while other suites write to the shared ones.
+ */
+export async function startIsolatedSystem(overrides: Overrides = {}) {
+  const base = loadConfig();
+  const database = await throwawayDatabase(base.databaseUrl, 'ismsflow_isolated');
+  await migrate(database.url);
+  const keys = new DataSource(dataSourceOptions(database.url));
+  await keys.initialize();
+  const { key } = await createApiKey(keys, 'isolated-suite', 'admin');
+  await keys.destroy();
+  const sys = await startSystem({ ...overrides, databaseUrl: database.url, temporal: { ...base.temporal, taskQueue: `isolated-${process.pid}-${Date.now()}` } }, undefined, key);
+  return {
+    ...sys,
+    async close() {
+      await sys.close();
+      await database.drop();
     },
   };
 }
