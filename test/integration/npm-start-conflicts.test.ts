@@ -85,12 +85,15 @@ describe('npm start with a port taken', () => {
     expect(output).toContain('could not start the Temporal UI: TEMPORAL_DEV_UI_PORT=eighty is not a port number');
   }, 60_000);
 
-  it('a lock left by an `npm start` that died is stale: this one goes on (to the taken port) and releases it', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+  it.each([
+    ['its process is gone', () => ({ pid: spawnSync(process.execPath, ['-e', '0']).pid })],
+    // This test's own process, alive, but started at another time than the lock says: a reused pid.
+    ['its pid now belongs to another program', () => ({ pid: process.pid, startTime: '1' })],
+  ])('a lock left by an `npm start` that died is stale (%s): this one goes on (to the taken port) and releases it', async (_, holder) => {
     const server = await occupy(Number(env.PORT));
     try {
       const { code, output, dir } = await start({}, (d) =>
-        writeFileSync(path.join(d, 'npm-start.lock'), JSON.stringify({ pid: dead, startedAt: new Date(0).toISOString(), folder: '/elsewhere', api: 'http://localhost:1' })),
+        writeFileSync(path.join(d, 'npm-start.lock'), JSON.stringify({ ...holder(), startedAt: new Date(0).toISOString(), folder: '/elsewhere', api: 'http://localhost:1' })),
       );
       expect(code).toBe(1);
       expect(output).not.toContain('already running');
