@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, migrate } from '../../libs/db/src';
@@ -55,8 +54,7 @@ async function testDatabase(dir: string, port: number, stops: Array<() => Promis
     const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port });
     stops.push(async () => {
       await pg.stop();
-      removeEmbeddedPostgresData(path.join(dir, 'postgres'));
-      rmSync(dir, { recursive: true, force: true });
+      removeEmbeddedPostgresData(dir);
     });
     return pg.url;
   }

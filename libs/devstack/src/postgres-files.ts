@@ -46,11 +46,18 @@ export function postgresFiles(dataDir: string): PostgresFiles {
   return { binDir, pgdata: dataDirectory(link, runAs), runAs };
 }
 
-/** Deletes an embedded PostgreSQL's data (also where `<dataDir>/pgdata` points) and `dataDir`. */
-export function removePostgresData(dataDir: string): void {
-  const relocated = relocatedPgdata(dataDir);
-  if (relocated) rmSync(relocated, { recursive: true, force: true });
-  rmSync(dataDir, { recursive: true, force: true });
+/**
+ * Deletes `dir` with the data of every embedded PostgreSQL in it, also where a `pgdata` link in it
+ * points (data kept under ROOT_POSTGRES_HOME).
+ */
+export function removePostgresData(dir: string): void {
+  if (!existsSync(dir)) return;
+  // Recursive listing does not follow links: the pgdata links show up as links.
+  for (const entry of listTree(dir).filter((e) => path.basename(e) === 'pgdata')) {
+    const relocated = relocatedPgdata(path.dirname(entry));
+    if (relocated) rmSync(relocated, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function dataDirectory(link: string, user: PostgresUser): string {

@@ -47,9 +47,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   return { url, stop: () => stopProcess(child, 30_000, 'SIGINT') };
 }
 
-/** Deletes what startEmbeddedPostgres kept for `dataDir` (it must be stopped). */
-export function removeEmbeddedPostgresData(dataDir: string): void {
-  removePostgresData(dataDir);
+/** Deletes `dir` and the data of every (stopped) embedded PostgreSQL kept in it, wherever that data is. */
+export function removeEmbeddedPostgresData(dir: string): void {
+  removePostgresData(dir);
 }
 
 /** The URL of the embedded database kept in `dataDir`, if one was ever created there. */
