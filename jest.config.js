@@ -12,7 +12,16 @@ const transform = {
     },
   ],
 };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+/**
+ * Packages published as ES modules only (NestJS 12, and file-type, which @nestjs/common loads on
+ * demand). Node loads them into our CommonJS through require(esm); jest's module system can do
+ * that only on Node 24.9+ with --experimental-vm-modules, so jest has swc compile them to CommonJS,
+ * on every supported Node.js the same way.
+ */
+const ESM_ONLY = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
+transform[`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`] = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
   testTimeout: 60_000,

@@ -3,6 +3,8 @@
  * else embedded under .data/), the Temporal dev server (TEMPORAL_ADDRESS, else started with its
  * SQLite file under .data/), an SMTP catcher (SMTP_URL, else started), then the worker and the API.
  * Ctrl-C stops them in order: API, worker (drained), Temporal, SMTP, PostgreSQL.
+ * One `npm start` per data folder (a lock in it); every port is checked before anything starts,
+ * and a part that cannot start says why and what to do (libs/devstack/src/startup-error.ts).
  */
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
@@ -12,10 +14,14 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKey, dataSourceOptions, migrate } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
-import { DEV_DATA_DIR, DEV_PORTS, DEV_POSTGRES_DIR } from '../libs/devstack/src/dev-paths';
-import { spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
+import { DEV_DATA_DIR, DEV_POSTGRES_DIR, devPorts } from '../libs/devstack/src/dev-paths';
+import { acquireInstanceLock } from '../libs/devstack/src/instance-lock';
+import { checkPortFree, findPortHolder, portInUse, type WantedPort } from '../libs/devstack/src/ports';
 import { startEmbeddedPostgres } from '../libs/devstack/src/postgres';
+import { POSTGRES_PART, relocatedPgdata } from '../libs/devstack/src/postgres-files';
+import { spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
 import { startSmtpCatcher } from '../libs/devstack/src/smtp-catcher';
+import { asStartupError, describeStartupFailure, StartupError } from '../libs/devstack/src/startup-error';
 import { startTemporalDevServer } from '../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../libs/security/src';
 
@@ -47,23 +53,54 @@ async function ensureDevApiKey(databaseUrl: string): Promise<string | undefined>
 
 /** What is running, in start order; stopped in reverse. */
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+let releaseLock = () => {};
+let running = false;
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log('stopping…');
+  if (stops.length) log('stopping…');
   for (const { name, stop } of stops.reverse()) {
     await stop().catch((err: Error) => log(`${name} did not stop cleanly: ${err.message}`));
   }
-  log('stopped');
+  releaseLock();
+  if (running) log('stopped');
   process.exit(code);
 }
 
+/** Starts one part; its failure in words, a port someone holds with the variable that moves it. */
+async function startPart<T>(part: string, ports: WantedPort[], start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const { code, port } = err as { code?: string; port?: number };
+    const wanted = ports.find((p) => p.port === port);
+    throw code === 'EADDRINUSE' && wanted ? portInUse(wanted, findPortHolder(wanted.port), leftoverHints()) : asStartupError(part, err);
+  }
+}
+
+/** A listener whose command line or folder names one of these is a remnant of an earlier run here. */
+function leftoverHints(): string[] {
+  return [PROJECT_ROOT, DATA, relocatedPgdata(DEV_POSTGRES_DIR)].filter((h): h is string => !!h);
+}
+
 async function main(): Promise<void> {
-  mkdirSync(DATA, { recursive: true });
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  const ports = devPorts();
+  mkdirSync(DATA, { recursive: true });
+  releaseLock = acquireInstanceLock(DATA, { folder: PROJECT_ROOT, api: `http://localhost:${ports.api.port}` });
+  process.on('exit', () => releaseLock());
+
+  // Only the parts the environment does not point elsewhere; every port before anything starts.
+  const wanted = [
+    ...(process.env.DATABASE_URL ? [] : [ports.postgres]),
+    ...(process.env.TEMPORAL_ADDRESS ? [] : [ports.temporal, ports.temporalUi]),
+    ...(process.env.SMTP_URL ? [] : [ports.smtp, ports.mailbox]),
+    ports.api,
+  ];
+  await allOrErrors(wanted.map((p) => checkPortFree(p, leftoverHints())));
 
   const env: Record<string, string> = {
     TASK_LINK_SECRET: process.env.TASK_LINK_SECRET ?? localSecret('task-link-secret'),
@@ -74,58 +111,72 @@ async function main(): Promise<void> {
     CISO_EMAIL: process.env.CISO_EMAIL ?? 'ciso@example.com',
   };
 
-  const ports = DEV_PORTS;
-  const [databaseUrl, temporalAddress, smtpUrl] = await Promise.all([
+  const [databaseUrl, temporalAddress, smtpUrl] = await allOrErrors([
     process.env.DATABASE_URL ??
-      startEmbeddedPostgres({ dataDir: DEV_POSTGRES_DIR, port: ports.postgres, logPrefix: color(34, '[postgres]') }).then((pg) => {
+      startPart(POSTGRES_PART, [ports.postgres], () => startEmbeddedPostgres({ dataDir: DEV_POSTGRES_DIR, port: ports.postgres.port, logPrefix: color(34, '[postgres]') })).then((pg) => {
         stops.unshift({ name: 'postgres', stop: pg.stop });
         return pg.url;
       }),
     process.env.TEMPORAL_ADDRESS ??
-      startTemporalDevServer({ dataDir: path.join(DATA, 'temporal'), port: ports.temporal, uiPort: ports.temporalUi, logPrefix: color(35, '[temporal]') }).then((t) => {
+      startPart(ports.temporal.part, [ports.temporal, ports.temporalUi], () =>
+        startTemporalDevServer({ dataDir: path.join(DATA, 'temporal'), port: ports.temporal.port, uiPort: ports.temporalUi.port, logPrefix: color(35, '[temporal]') }),
+      ).then((t) => {
         stops.push({ name: 'temporal', stop: t.stop });
         env.TEMPORAL_UI_URL = t.uiUrl;
         return t.address;
       }),
     process.env.SMTP_URL ??
-      startSmtpCatcher({ smtpPort: ports.smtp, httpPort: ports.mailbox }).then((m) => {
+      startPart(ports.smtp.part, [ports.smtp, ports.mailbox], () => startSmtpCatcher({ smtpPort: ports.smtp.port, httpPort: ports.mailbox.port })).then((m) => {
         stops.push({ name: 'smtp catcher', stop: m.stop });
-        return `smtp://127.0.0.1:${ports.smtp}`;
+        return `smtp://127.0.0.1:${ports.smtp.port}`;
       }),
   ]);
   Object.assign(env, { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl });
 
-  const ran = await migrate(databaseUrl);
-  if (ran.length) log(`database migrated: ${ran.join(', ')}`);
-  const newKey = await ensureDevApiKey(databaseUrl);
+  const newKey = await startPart('the database schema', [], async () => {
+    const ran = await migrate(databaseUrl);
+    if (ran.length) log(`database migrated: ${ran.join(', ')}`);
+    return ensureDevApiKey(databaseUrl);
+  });
 
   const childEnv = { ...process.env, ...env };
-  const node = (script: string, prefix: string): ChildProcess => {
+  const node = (script: string, part: string, prefix: string, ready: (child: ChildProcess) => Promise<void>): Promise<void> => {
     // Own process group: Ctrl-C reaches only this launcher, which stops children in order.
-    const child = spawnPrefixed(process.execPath, ['-r', '@swc-node/register', script], prefix, { env: childEnv, detached: true, cwd: PROJECT_ROOT });
-    child.once('exit', (code) => {
-      if (!stopping) {
+    // By its full path: a process left over from this folder is then recognisable by its command line.
+    // The IPC channel tells it when this launcher is gone (libs/devstack/exit-with-launcher.js).
+    const args = ['-r', '@swc-node/register', '-r', path.join(PROJECT_ROOT, 'libs/devstack/exit-with-launcher.js'), path.join(PROJECT_ROOT, script)];
+    const child = spawnPrefixed(process.execPath, args, prefix, { env: childEnv, detached: true, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    stops.push({ name: part, stop: () => stopProcess(child, 30_000) });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    void exited.then((code) => {
+      if (running && !stopping) {
         log(`${prefix} exited with code ${code}; stopping everything`);
         void shutdown(1);
       }
     });
-    return child;
+    return Promise.race([
+      ready(child),
+      exited.then((code) => {
+        throw new StartupError(part, `it stopped with exit code ${code} as it started (its messages are above, marked ${prefix})`, 'fix what it says there; DEBUG=ismsflow shows its stack trace');
+      }),
+    ]);
   };
-  const worker = node('apps/worker/src/main.ts', color(33, '[worker]'));
-  stops.push({ name: 'worker', stop: () => stopProcess(worker, 30_000) });
-  const api = node('apps/api/src/main.ts', color(32, '[api]'));
-  stops.push({ name: 'api', stop: () => stopProcess(api) });
-  const port = ports.api;
-  await Promise.all([waitForOutput(worker, /worker polling task queue/), waitForPort(port)]);
+  await allOrErrors([
+    node('apps/worker/src/main.ts', 'the worker', color(33, '[worker]'), (child) => waitForOutput(child, /worker polling task queue/)),
+    node('apps/api/src/main.ts', 'the API', color(32, '[api]'), () => waitForPort(ports.api.port)),
+  ]);
+  running = true;
 
+  const port = ports.api.port;
   const uiUrl = env.TEMPORAL_UI_URL ?? process.env.TEMPORAL_UI_URL;
+  const relocated = relocatedPgdata(DEV_POSTGRES_DIR);
   log('ismsflow is running');
   console.log(`
   API             http://localhost:${port}        OpenAPI: http://localhost:${port}/docs
   Health          http://localhost:${port}/health
   ${uiUrl ? `Temporal UI     ${uiUrl}` : `Temporal        ${temporalAddress}`}
-  ${process.env.SMTP_URL ? `SMTP            ${smtpUrl}` : `Mailbox         http://localhost:${ports.mailbox}  (every mail ismsflow sends lands here)`}
-  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${ports.postgres}, data in ${shown(DEV_POSTGRES_DIR)}`}
+  ${process.env.SMTP_URL ? `SMTP            ${smtpUrl}` : `Mailbox         http://localhost:${ports.mailbox.port}  (every mail ismsflow sends lands here)`}
+  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${ports.postgres.port}, data in ${shown(DEV_POSTGRES_DIR)}${relocated ? ` (kept in ${relocated}, where the postgres user can reach it)` : ''}`}
   ${newKey ? `Admin API key   ${newKey}\n                  (shown once; also saved in ${shown(DEV_KEY_FILE)}, mode 600)` : `Admin API key   in ${shown(DEV_KEY_FILE)}`}
 
   Try: curl -X POST http://localhost:${port}/tasks -H "Authorization: Bearer $(cat ${shown(DEV_KEY_FILE)})" \\
@@ -135,7 +186,16 @@ async function main(): Promise<void> {
 `);
 }
 
-main().catch((err) => {
-  console.error(err);
+/** Like Promise.all, but waits for every part and reports each one that failed. */
+async function allOrErrors<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length > 1) throw new AggregateError(failed, 'several parts could not start');
+  if (failed.length) throw failed[0];
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+main().catch((err: unknown) => {
+  console.error(`${color(31, '[ismsflow]')} ${describeStartupFailure(err).replace(/\n/g, `\n${' '.repeat(11)}`)}`);
   void shutdown(1);
 });

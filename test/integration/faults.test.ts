@@ -10,7 +10,7 @@ import { createApiApp } from '../../apps/api/src/app';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { addDays, DEFAULT_CORRECTIVE_ACTION_POLICY } from '../../libs/domain/src';
 import { dataSourceOptions, migrate, OutboundMail } from '../../libs/db/src';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
+import { removeEmbeddedPostgresData, startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { freePort, spawnPrefixed, waitForOutput } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
@@ -365,7 +365,7 @@ describe('faults: PostgreSQL unavailable for a while', () => {
   afterAll(async () => {
     await sys?.close().catch(() => undefined);
     await pg?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeEmbeddedPostgresData(dataDir);
   });
 
   it('answers 503 problem+json while it is down, and the process resumes with nothing lost when it is back', async () => {

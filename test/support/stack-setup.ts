@@ -1,9 +1,8 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, migrate } from '../../libs/db/src';
 import { freePort } from '../../libs/devstack/src/processes';
-import { startEmbeddedPostgres, throwawayDatabase } from '../../libs/devstack/src/postgres';
+import { removeEmbeddedPostgresData, startEmbeddedPostgres, throwawayDatabase } from '../../libs/devstack/src/postgres';
 import { startSmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
 import { startTemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../../libs/security/src';
@@ -56,7 +55,7 @@ async function testDatabase(dir: string, port: number, stops: Array<() => Promis
     const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port });
     stops.push(async () => {
       await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeEmbeddedPostgresData(dir);
     });
     return pg.url;
   }

@@ -14,9 +14,9 @@ type BodyParserError = Error & { status?: number; type?: string };
 
 /** The API as an application object: `main.ts` listens with it, tests run it in-process. */
 export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['warn', 'error']): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
-  // The raw body is kept for the signature check of inbound ticketing webhooks.
-  app.useBodyParser('json', { limit: '256kb', verify: (req: Request & { rawBody?: Buffer }, _res: Response, buf: Buffer) => void (req.rawBody = buf) });
+  // rawBody: Nest keeps each body's bytes as req.rawBody, for the signature check of inbound ticketing webhooks.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, rawBody: true });
+  app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   // Body-parser errors happen before Nest's filters see the request: answer them as problems here.
   app.use((err: BodyParserError, req: Request, res: Response, next: NextFunction) => {

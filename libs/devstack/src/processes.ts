@@ -45,11 +45,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Asks a child to stop, and kills it if it will not. */
-export async function stopProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+/** Asks a child to stop (PostgreSQL's fast shutdown is SIGINT), and kills it if it will not. */
+export async function stopProcess(child: ChildProcess, timeoutMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);

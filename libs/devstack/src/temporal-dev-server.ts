@@ -34,9 +34,12 @@ export async function startTemporalDevServer(opts: {
     ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${searchAttributeTypeName(k.type)}`]),
   ];
   const child: ChildProcess = spawnPrefixed(temporalCliPath(), args, opts.logPrefix);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`temporal dev server exited with code ${code}`))),
-  );
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(devServerExit(code, output)));
+  });
   await Promise.race([waitForPort(port), exited]);
   await Promise.race([waitForPort(uiPort), exited]);
   exited.catch(() => undefined);
@@ -45,6 +48,14 @@ export async function startTemporalDevServer(opts: {
     uiUrl: `http://localhost:${uiPort}`,
     stop: () => stopProcess(child),
   };
+}
+
+/** Its exit in words; a port someone else holds as a listen error (code EADDRINUSE, port), like Node's. */
+function devServerExit(code: number | null, output: string): Error {
+  const inUse = /:(\d+): bind: address already in use/.exec(output);
+  if (inUse) return Object.assign(new Error(`port ${inUse[1]} is already in use`), { code: 'EADDRINUSE', port: Number(inUse[1]) });
+  const last = output.trim().split('\n').filter((l) => /error|fatal|fail/i.test(l)).pop()?.trim();
+  return new Error(`it exited with code ${code}${last ? `: ${last}` : ''}`);
 }
 
 export function searchAttributeTypeName(type: string): string {
