@@ -6,6 +6,9 @@ import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { dataSourceOptions, migrate } from '../../libs/db/src';
 import { throwawayDatabase } from '../../libs/devstack/src/postgres';
 import { createApiKey } from '../../libs/security/src';
+import { registerSearchAttributes } from '../../libs/temporal/src/client';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { freePort } from '../../libs/devstack/src/processes';
 
 export interface MailSummary {
@@ -57,7 +60,7 @@ export async function startSystem(overrides: Overrides = {}, wrap?: Parameters<t
 }
 
 /**
- * The real system on a database and a task queue of its own, for a suite that checks that nothing
+ * The real system on a database and a Temporal namespace of its own, for a suite that checks that nothing
  * changed anywhere while other suites write to the shared ones.
  */
 export async function startIsolatedSystem(overrides: Overrides = {}) {
@@ -68,7 +71,20 @@ export async function startIsolatedSystem(overrides: Overrides = {}) {
   await keys.initialize();
   const { key } = await createApiKey(keys, 'isolated-suite', 'admin');
   await keys.destroy();
-  const sys = await startSystem({ ...overrides, databaseUrl: database.url, temporal: { ...base.temporal, taskQueue: `isolated-${process.pid}-${Date.now()}` } }, undefined, key);
+  // A namespace of its own too: process ids (NC-2026-0001, ...) repeat across databases.
+  const namespace = `isolated-${process.pid}-${Date.now()}`;
+  const connection = await Connection.connect({ address: base.temporal.address });
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  await registerSearchAttributes(connection, namespace);
+  // A new namespace takes a moment to be known everywhere in the server.
+  for (let i = 0; ; i++) {
+    const ready = await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }).then(() => true, () => false);
+    if (ready) break;
+    if (i > 100) throw new Error(`namespace ${namespace} never became ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await connection.close();
+  const sys = await startSystem({ ...overrides, databaseUrl: database.url, temporal: { ...base.temporal, namespace } }, undefined, key);
   return {
     ...sys,
     async close() {
