@@ -29,7 +29,7 @@ describe('incidents from ticketing systems, through the real system', () => {
   beforeAll(async () => {
     await new Promise<void>((r) => ticket.server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(ticket.server.address() as AddressInfo).port}/hook`;
-    sys = await startSystem({ webhooks: { jira: { url, secret: SECRET } }, incidents: { handler, dpo, ciso, policy: (await import('../../libs/domain/src')).DEFAULT_INCIDENT_POLICY }, nc: { ismsManager: ciso, policy: (await import('../../libs/domain/src')).DEFAULT_CORRECTIVE_ACTION_POLICY } });
+    sys = await startSystem({ webhooks: { jira: { url, secret: SECRET } }, incidents: { handler, dpo, ciso, timeZone: 'Europe/Berlin', policy: (await import('../../libs/domain/src')).DEFAULT_INCIDENT_POLICY }, nc: { ismsManager: ciso, policy: (await import('../../libs/domain/src')).DEFAULT_CORRECTIVE_ACTION_POLICY } });
   });
   afterAll(async () => {
     await sys?.close();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMINDER_POLICY, type CorrectiveActionPolicy, type IncidentPolicy, type TaskReminderPolicy } from '../../domain/src';
+import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMINDER_POLICY, isTimeZone, type CorrectiveActionPolicy, type IncidentPolicy, type TaskReminderPolicy } from '../../domain/src';
 
 /** Everything configurable, read once from the environment (a secret may come from `<NAME>_FILE`). */
 export interface AppConfig {
@@ -14,8 +14,8 @@ export interface AppConfig {
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
-  /** Who handles incidents, protects data and owns security, unless an incident names them. */
-  incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy };
+  /** Who handles incidents, protects data and owns security, unless an incident names them; `timeZone`: the calendar of incidents that name no organisation. */
+  incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy; timeZone: string };
   /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
   /** Per ticketing system: where ismsflow posts, the shared HMAC secret, and whether its inbound webhooks must be signed. */
   webhooks: Record<string, { url: string; secret: string; verifyInbound?: boolean }>;
@@ -55,6 +55,12 @@ function int(env: Env, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = read(env, name) ?? fallback;
+  if (!isTimeZone(value)) throw new ConfigError(`${name} must be an IANA time zone such as Europe/Berlin, got "${value}"`);
   return value;
 }
 
@@ -155,7 +161,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
         closureDays: int(env, 'INCIDENT_CLOSURE_DAYS', DEFAULT_INCIDENT_POLICY.closureDays),
         reportReminderFractions: DEFAULT_INCIDENT_POLICY.reportReminderFractions,
         gdprSubjectsTargetHours: int(env, 'GDPR_SUBJECTS_TARGET_HOURS', DEFAULT_INCIDENT_POLICY.gdprSubjectsTargetHours),
+        doraUpdateTargetHours: int(env, 'DORA_UPDATE_TARGET_HOURS', DEFAULT_INCIDENT_POLICY.doraUpdateTargetHours),
+        announceDelayAtFraction: DEFAULT_INCIDENT_POLICY.announceDelayAtFraction,
+        continueAsNewAfterEvents: DEFAULT_INCIDENT_POLICY.continueAsNewAfterEvents,
       },
+      timeZone: timeZone(env, 'INCIDENT_TIME_ZONE', 'UTC'),
     },
     nc: {
       ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),

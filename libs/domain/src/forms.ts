@@ -44,6 +44,8 @@ export type FormCheckName = keyof typeof FORM_CHECKS;
 const DEFAULT_MAX = { text: 500, textarea: 10_000, select: 200, date: 40, email: 254, urls: 2000 };
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** An ISO 8601 instant with its offset (or Z): a local time alone would be read in the server's zone. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function fieldError(f: FormField, value: unknown): string | undefined {
   if (f.type === 'urls') {
@@ -144,6 +146,18 @@ export const FORM_CHECKS = {
   reportSubmission(values: FormData, context: Record<string, string>, now: string): FieldError[] {
     const late = context.dueAt && Date.parse(now) > Date.parse(context.dueAt);
     return late && !values.lateReason ? [{ field: 'data.lateReason', message: `The deadline (${context.dueAt}) has passed: say why the report is late` }] : [];
+  },
+  /**
+   * A later awareness (DOMAIN.md 4, "Counting time"): an instant with its offset, not before the
+   * ticket's awareness (the earliest recorded moment), not in the future, and with its reason.
+   */
+  incidentTriage(values: FormData, context: Record<string, string>, now: string): FieldError[] {
+    const at = typeof values.awareAt === 'string' ? values.awareAt.trim() : '';
+    if (!at) return values.awarenessReason ? [{ field: 'data.awareAt', message: 'Give the later awareness the reason is for, or leave both empty' }] : [];
+    if (!INSTANT.test(at) || Number.isNaN(Date.parse(at))) return [{ field: 'data.awareAt', message: 'Became aware must be a date and time with its offset, e.g. 2026-03-01T14:30+01:00' }];
+    if (Date.parse(at) < Date.parse(context.awareAt)) return [{ field: 'data.awareAt', message: `The ticket's awareness (${context.awareAt}) is the earliest recorded moment: a recorded awareness can only be later` }];
+    if (Date.parse(at) > Date.parse(now)) return [{ field: 'data.awareAt', message: 'Became aware cannot be in the future' }];
+    return values.awarenessReason ? [] : [{ field: 'data.awarenessReason', message: 'Say why awareness came later than the ticket: the authority will ask' }];
   },
   /** A failed control must be named, or no nonconformity can be raised against it. */
   incidentReview(values: FormData): FieldError[] {

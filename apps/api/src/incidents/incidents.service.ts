@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { hydrate, Incident, IncidentEntry, TaskRecord } from '../../../../libs/db/src';
+import { hydrate, Incident, IncidentEntry, Organisation, TaskRecord } from '../../../../libs/db/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, SearchAttr, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
@@ -27,6 +27,7 @@ export class IncidentsService {
       .filter(([, v]) => !v)
       .map(([field]) => ({ field, message: `${field} is required (or set ${ENV[field]})` }));
     if (missing.length) throw ProblemException.invalid(missing);
+    const timeZone = await this.timeZone(dto);
 
     const id = `${dto.system}:${dto.ticketId}`;
     const now = new Date().toISOString();
@@ -41,6 +42,8 @@ export class IncidentsService {
       reportedBy: dto.reportedBy,
       affectedAssets: dto.affectedAssets ?? [],
       awareAt: dto.awareAt ? new Date(dto.awareAt).toISOString() : now,
+      timeZone,
+      ...(dto.organisationId ? { organisationId: dto.organisationId } : {}),
       handler: people.handler!,
       dpo: people.dpo!,
       ciso: people.ciso!,
@@ -63,6 +66,7 @@ export class IncidentsService {
         detectedAt: new Date(input.detectedAt),
         reportedAt: new Date(now),
         awareAt: new Date(input.awareAt),
+        organisationId: dto.organisationId ?? null,
         reportedBy: dto.reportedBy,
         affectedAssets: input.affectedAssets,
         handler: input.handler,
@@ -93,6 +97,23 @@ export class IncidentsService {
       ],
     });
     return { incident, created: row !== undefined };
+  }
+
+  /**
+   * The calendar the clocks count months and days on: the named organisation's time zone, else
+   * INCIDENT_TIME_ZONE. A triage with a later awareness must say why, and cannot predate the ticket's.
+   */
+  private async timeZone(dto: ReportIncidentDto): Promise<string> {
+    const errors: FieldError[] = [];
+    const t = dto.triage;
+    const aware = dto.awareAt ?? new Date().toISOString();
+    if (t?.awareAt && !t.awarenessReason) errors.push({ field: 'triage.awarenessReason', message: 'triage.awarenessReason is required with triage.awareAt' });
+    if (t?.awarenessReason && !t.awareAt) errors.push({ field: 'triage.awareAt', message: 'triage.awareAt is required with triage.awarenessReason' });
+    if (t?.awareAt && Date.parse(t.awareAt) < Date.parse(aware)) errors.push({ field: 'triage.awareAt', message: 'triage.awareAt cannot be earlier than awareAt (the earliest recorded moment)' });
+    const org = dto.organisationId ? await this.db.getRepository(Organisation).findOneBy({ id: dto.organisationId }) : null;
+    if (dto.organisationId && !org) errors.push({ field: 'organisationId', message: `There is no organisation ${dto.organisationId}` });
+    if (errors.length) throw ProblemException.invalid(errors);
+    return org?.timeZone ?? this.config.incidents.timeZone;
   }
 
   /** Ticket events, in order; the workflow drops any it has seen (same event id). */

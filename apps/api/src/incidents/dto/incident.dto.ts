@@ -18,6 +18,10 @@ export class TriageDto {
   @ApiPropertyOptional({ description: 'DORA: malicious unauthorised access with possible data loss' }) @IsOptional() @IsBoolean() maliciousAccess?: boolean;
   @ApiPropertyOptional({ description: 'DORA: how many other RTS 2024/1772 thresholds are met', minimum: 0, maximum: 6 })
   @IsOptional() @Max(6) @Min(0) @IsInt() doraThresholdsMet?: number;
+  @ApiPropertyOptional({ description: 'A later awareness than the ticket gives, when an investigation was needed to establish the incident (with awarenessReason); the clocks count from it' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'triage.awareAt must be an ISO 8601 date-time' }) awareAt?: string;
+  @ApiPropertyOptional({ description: 'Why awareness came later than the ticket (required with awareAt)' })
+  @IsOptional() @Transform(trim) @MaxLength(2000) @IsNotEmpty() @IsString() awarenessReason?: string;
 }
 
 export class ReportIncidentDto {
@@ -44,6 +48,10 @@ export class ReportIncidentDto {
   awareAt?: string;
 
   @ApiProperty({ example: 'soc@example.com' }) @Transform(trim) @MaxLength(254) @IsNotEmpty() @IsString() reportedBy!: string;
+
+  @ApiPropertyOptional({ example: 'acme', description: 'The organisation (POST /organisations): its time zone is the calendar of the clocks; default INCIDENT_TIME_ZONE' })
+  @IsOptional() @Matches(/^[a-z0-9-]{1,40}$/, { message: 'organisationId must be an organisation id' }) @IsString()
+  organisationId?: string;
 
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() affectedAssets?: string[];
 
