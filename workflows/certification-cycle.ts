@@ -323,6 +323,7 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
         ismsManager: input.organisation.ismsManager,
         raisedBy: result.recordedBy,
         deadlines,
+        timeZone: tz,
       });
       f.ncNumber = nc.ncNumber;
       if (nc.start) await startChild(correctiveAction, { workflowId: workflowIds.nc(nc.ncNumber), args: [nc.start], parentClosePolicy: 'ABANDON' });

@@ -15,19 +15,17 @@ import {
   HOUR_MS,
   incidentForms,
   incidentPolicy,
+  INCIDENT_WAITING_FOR,
   NOTE_EVENTS,
-  doraMajorIndicated,
   nextDeadline,
   owedDeadlines,
   regulatoryDeadlines,
+  triageFromForm,
+  triageIndications,
   type HumanTaskResult,
-  type IncidentAwareness,
   type IncidentCarried,
   type IncidentInput,
-  type IncidentSeverity,
-  type IncidentStep,
   type IncidentView,
-  type RegulatoryFacts,
   type TicketEvent,
   type Triage,
 } from '../libs/domain/src';
@@ -99,7 +97,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     deadlines: deadlines(),
     nextDeadline: nextDeadline(deadlines())?.dueAt,
     ncNumber,
-    waitingFor: WAITING_FOR[step],
+    waitingFor: INCIDENT_WAITING_FOR[step],
   });
   const publish = () => {
     const next = nextDeadline(deadlines());
@@ -114,7 +112,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     ]);
     const regs = regimes();
     setCurrentDetails(
-      `${id} (${severity ?? 'untriaged'}, ${handling}): waiting for ${WAITING_FOR[step]}` +
+      `${id} (${severity ?? 'untriaged'}, ${handling}): waiting for ${INCIDENT_WAITING_FOR[step]}` +
         (regs.length ? `; reporting under ${regs.join(', ').toUpperCase()}` : '') +
         (next?.dueAt ? `; next deadline ${next.report} ${next.dueAt}${next.state === 'missed' ? ' (MISSED)' : ''}` : ''),
     );
@@ -123,12 +121,8 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     publish();
     await acts.recordIncidentProgress({ incidentId: id, step, handling, severity, regimes: regimes(), nextDeadlineAt: nextDeadline(deadlines())?.dueAt ?? null, deadlines: deadlines(), ...extra });
   };
-  const tell = ticketTeller({
-    system: input.system,
-    incidentId: id,
-    add: branches.add,
-    state: () => ({ ticketId: input.ticketId, step, handling, severity, regimes: regimes(), nextDeadline: nextDeadline(deadlines())?.dueAt ?? null }),
-  });
+  const state = () => ({ ticketId: input.ticketId, step, handling, severity, regimes: regimes(), nextDeadline: nextDeadline(deadlines())?.dueAt ?? null });
+  const tell = ticketTeller({ system: input.system, incidentId: id, add: branches.add, state });
   const entry = (key: string, kind: string, actor: string, at: string, data: Record<string, unknown>) => progress({ entry: { key, kind, actor, at, data } });
   const task = (key: string, t: { title: string; instructions: string; assignee: string; dueAt: string; form: ReturnType<(typeof incidentForms)['triage']>; reminders?: number[] }) =>
     runHumanTask({
@@ -342,19 +336,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       form: incidentForms.triage(input.awareAt),
       reminders: [2, 1],
     });
-    const yes = (f: string) => answer(r, f) === 'yes';
-    return {
-      isIncident: answer(r, 'isIncident') === 'incident',
-      category: answer(r, 'category'),
-      severity: answer(r, 'severity') as IncidentSeverity,
-      personalData: yes('personalData'),
-      entity: (answer(r, 'entity') || undefined) as Triage['entity'],
-      financialEntity: yes('financialEntity'),
-      criticalServicesAffected: yes('criticalServicesAffected'),
-      maliciousAccess: yes('maliciousAccess'),
-      doraThresholdsMet: Number(answer(r, 'doraThresholdsMet') || 0),
-      ...(answer(r, 'awareAt') ? { awareAt: answer(r, 'awareAt'), awarenessReason: answer(r, 'awarenessReason') } : {}),
-    };
+    return triageFromForm(r.data);
   }
 
   /** Runs a task, cancelling it if the ticket is reopened meanwhile (undefined then). */
@@ -415,25 +397,3 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     }
   }
 }
-
-const WAITING_FOR: Record<IncidentStep, string> = {
-  triage: 'the handler to triage it',
-  assessment: 'the CISO to assess GDPR, NIS2 and DORA',
-  handling: 'the ticket to be resolved (contain, eradicate, recover)',
-  review: 'the post-incident review',
-  closureApproval: 'the CISO to approve closure',
-  closed: 'nothing: closed',
-  notAnIncident: 'nothing: an event, not an incident',
-};
-
-/** What the triage suggests to the assessor, in words. */
-function triageIndications(t: Triage): string {
-  const lines = [
-    t.personalData ? 'Personal data is involved: consider GDPR Art. 33.' : '',
-    t.entity && t.entity !== 'neither' ? `We are an ${t.entity} entity: consider NIS2 if the incident is significant.` : '',
-    doraMajorIndicated(t) ? 'The triage indicates a DORA major incident (critical functions affected, and malicious access or two or more thresholds).' : '',
-  ].filter(Boolean);
-  return lines.length ? `\n\nFrom the triage:\n${lines.join('\n')}` : '';
-}
-
-export type { RegulatoryFacts, IncidentAwareness };

@@ -15,8 +15,9 @@ import {
   incidentPolicy,
   incidentForms,
   NOTE_EVENTS,
-  doraMajorIndicated,
-  type Triage,
+  INCIDENT_WAITING_FOR,
+  triageFromForm,
+  triageIndications,
   REPORT_OWNER,
   type HumanTaskResult,
   type IncidentInput,
@@ -79,7 +80,7 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
     deadlines: deadlines() as unknown as IncidentView['deadlines'],
     nextDeadline: nextDeadline(deadlines())?.dueAt,
     ncNumber,
-    waitingFor: WAITING_FOR[step],
+    waitingFor: INCIDENT_WAITING_FOR[step],
   });
   const publish = () => {
     const next = nextDeadline(deadlines());
@@ -94,7 +95,7 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
     ]);
     const regs = regimes();
     setCurrentDetails(
-      `${id} (${severity ?? 'untriaged'}, ${handling}): waiting for ${WAITING_FOR[step]}` +
+      `${id} (${severity ?? 'untriaged'}, ${handling}): waiting for ${INCIDENT_WAITING_FOR[step]}` +
         (regs.length ? `; reporting under ${regs.join(', ').toUpperCase()}` : '') +
         (next?.dueAt ? `; next deadline ${next.report} ${next.dueAt}${next.state === 'missed' ? ' (MISSED)' : ''}` : ''),
     );
@@ -260,18 +261,7 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
       form: incidentForms.triage(),
       reminders: [2, 1],
     });
-    const yes = (f: string) => answer(r, f) === 'yes';
-    return {
-      isIncident: answer(r, 'isIncident') === 'incident',
-      category: answer(r, 'category'),
-      severity: answer(r, 'severity') as IncidentSeverity,
-      personalData: yes('personalData'),
-      entity: (answer(r, 'entity') || undefined) as Triage['entity'],
-      financialEntity: yes('financialEntity'),
-      criticalServicesAffected: yes('criticalServicesAffected'),
-      maliciousAccess: yes('maliciousAccess'),
-      doraThresholdsMet: Number(answer(r, 'doraThresholdsMet') || 0),
-    };
+    return triageFromForm(r.data);
   }
 
   /** Runs a task, cancelling it if the ticket is reopened meanwhile (undefined then). */
@@ -394,16 +384,6 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
   }
 }
 
-const WAITING_FOR: Record<IncidentStep, string> = {
-  triage: 'the handler to triage it',
-  assessment: 'the CISO to assess GDPR, NIS2 and DORA',
-  handling: 'the ticket to be resolved (contain, eradicate, recover)',
-  review: 'the post-incident review',
-  closureApproval: 'the CISO to approve closure',
-  closed: 'nothing: closed',
-  notAnIncident: 'nothing: an event, not an incident',
-};
-
 const LEGACY_REPORT_TITLES: Record<ReportKind, string> = {
   'gdpr-authority': 'GDPR breach notification to the supervisory authority',
   'gdpr-subjects': 'GDPR communication to the data subjects',
@@ -415,13 +395,3 @@ const LEGACY_REPORT_TITLES: Record<ReportKind, string> = {
   'dora-intermediate': 'DORA intermediate report',
   'dora-final': 'DORA final report',
 };
-
-/** What the triage suggests to the assessor, in words. */
-function triageIndications(t: Triage): string {
-  const lines = [
-    t.personalData ? 'Personal data is involved: consider GDPR Art. 33.' : '',
-    t.entity && t.entity !== 'neither' ? `We are an ${t.entity} entity: consider NIS2 if the incident is significant.` : '',
-    doraMajorIndicated(t) ? 'The triage indicates a DORA major incident (critical functions affected, and malicious access or two or more thresholds).' : '',
-  ].filter(Boolean);
-  return lines.length ? `\n\nFrom the triage:\n${lines.join('\n')}` : '';
-}

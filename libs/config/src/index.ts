@@ -14,8 +14,10 @@ export interface AppConfig {
   worker: { maxCachedWorkflows: number; workflowBundle?: string };
   /** Nonconformities: who approves by default, and how long each step of clause 10.2 may take. */
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
-  /** Who handles incidents, protects data and owns security, unless an incident names them; `timeZone`: the calendar of incidents that name no organisation. */
-  incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy; timeZone: string };
+  /** Who handles incidents, protects data and owns security, unless an incident names them. */
+  incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy };
+  /** ORGANISATION_TIME_ZONE: the calendar (IANA zone) of incidents and nonconformities that name no organisation. */
+  timeZone: string;
   /** Where to tell each ticketing system about its incidents, and the HMAC key to sign with. */
   /** Per ticketing system: where ismsflow posts, the shared HMAC secret, and whether its inbound webhooks must be signed. */
   webhooks: Record<string, { url: string; secret: string; verifyInbound?: boolean }>;
@@ -117,7 +119,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, 'PORT', 3000);
   const d = DEFAULT_REMINDER_POLICY;
   const nc = DEFAULT_CORRECTIVE_ACTION_POLICY;
-  const days = (name: keyof CorrectiveActionPolicy) => int(env, `NC_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, nc[name]);
+  const days = (name: keyof CorrectiveActionPolicy) => int(env, `NC_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, nc[name] ?? 0);
   return {
     databaseUrl: required(env, 'DATABASE_URL'),
     temporal: {
@@ -165,8 +167,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         announceDelayAtFraction: DEFAULT_INCIDENT_POLICY.announceDelayAtFraction,
         continueAsNewAfterEvents: DEFAULT_INCIDENT_POLICY.continueAsNewAfterEvents,
       },
-      timeZone: timeZone(env, 'INCIDENT_TIME_ZONE', 'UTC'),
     },
+    timeZone: timeZone(env, 'ORGANISATION_TIME_ZONE', 'UTC'),
     nc: {
       ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),
       policy: Object.fromEntries(Object.keys(nc).map((k) => [k, days(k as keyof CorrectiveActionPolicy)])) as unknown as CorrectiveActionPolicy,

@@ -4,6 +4,7 @@
  * task page renders it, and one pure check validates it in the API and in the Update validator.
  */
 import type { FieldError } from './tasks';
+import { localDate } from './time';
 
 export type FieldType = 'text' | 'textarea' | 'select' | 'date' | 'email' | 'urls';
 
@@ -184,12 +185,22 @@ export const FORM_CHECKS = {
     if (Number.isNaN(completed)) return [{ field: 'data.completed', message: 'Staff who completed it must be a whole number' }];
     return completed > staff ? [{ field: 'data.completed', message: 'More people completed it than are in scope' }] : [];
   },
-  /** Every action is due in the future. */
-  actionPlan(values: FormData, _context: Record<string, string>, now: string): FieldError[] {
-    const today = now.slice(0, 10);
+  /**
+   * Every action is due after today (in the organisation's zone), and with a certification body's
+   * closure deadline no later than the last day that leaves the closing steps their time.
+   */
+  actionPlan(values: FormData, context: Record<string, string>, now: string): FieldError[] {
+    const today = localDate(now, context.timeZone ?? 'UTC');
     const rows = (values.actions ?? []) as Array<Record<string, string>>;
-    return rows.flatMap((row, i) =>
-      row.due && row.due <= today ? [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: the due date must be after today` }] : [],
-    );
+    const by = context.actionsDueBy;
+    const deadline = `the certification body's closure deadline (${context.closeByDay}, ${context.closeBy})`;
+    if (by && by <= today) {
+      return [{ field: 'data.actions', message: `No action plan can fit before ${deadline}: the effectiveness review, ISMS changes and closure need the time left. Tell the certification body.` }];
+    }
+    return rows.flatMap((row, i) => {
+      if (row.due && row.due <= today) return [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: the due date must be after today` }];
+      if (row.due && by && row.due > by) return [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: due ${row.due} is too late for ${deadline}: actions must be done by ${by} to leave time for the effectiveness review, ISMS changes and closure` }];
+      return [];
+    });
   },
 };

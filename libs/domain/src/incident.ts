@@ -321,3 +321,42 @@ export interface ReportOutcome {
 
 /** The id of a report's workflow: readable, under its incident's. */
 export const reportWorkflowId = (incidentWorkflowId: string, report: ReportKind, n: number) => `${incidentWorkflowId}/report:${report}:${n}`;
+
+/** What each step of an incident waits for, in words (the Temporal UI's current details). */
+export const INCIDENT_WAITING_FOR: Record<IncidentStep, string> = {
+  triage: 'the handler to triage it',
+  assessment: 'the CISO to assess GDPR, NIS2 and DORA',
+  handling: 'the ticket to be resolved (contain, eradicate, recover)',
+  review: 'the post-incident review',
+  closureApproval: 'the CISO to approve closure',
+  closed: 'nothing: closed',
+  notAnIncident: 'nothing: an event, not an incident',
+};
+
+/** What the triage suggests to the assessor, in words. */
+export function triageIndications(t: Triage): string {
+  const lines = [
+    t.personalData ? 'Personal data is involved: consider GDPR Art. 33.' : '',
+    t.entity && t.entity !== 'neither' ? `We are an ${t.entity} entity: consider NIS2 if the incident is significant.` : '',
+    doraMajorIndicated(t) ? 'The triage indicates a DORA major incident (critical functions affected, and malicious access or two or more thresholds).' : '',
+  ].filter(Boolean);
+  return lines.length ? `\n\nFrom the triage:\n${lines.join('\n')}` : '';
+}
+
+/** The triage as the handler's form recorded it. */
+export function triageFromForm(data: Record<string, unknown> | undefined): Triage {
+  const answer = (f: string) => (typeof data?.[f] === 'string' ? (data[f]) : '');
+  const yes = (f: string) => answer(f) === 'yes';
+  return {
+    isIncident: answer('isIncident') === 'incident',
+    category: answer('category'),
+    severity: answer('severity') as IncidentSeverity,
+    personalData: yes('personalData'),
+    entity: (answer('entity') || undefined) as Triage['entity'],
+    financialEntity: yes('financialEntity'),
+    criticalServicesAffected: yes('criticalServicesAffected'),
+    maliciousAccess: yes('maliciousAccess'),
+    doraThresholdsMet: Number(answer('doraThresholdsMet') || 0),
+    ...(answer('awareAt') ? { awareAt: answer('awareAt'), awarenessReason: answer('awarenessReason') } : {}),
+  };
+}

@@ -10,7 +10,8 @@
  * runtime's ICU time-zone data (Node's), so every worker of a deployment runs the same Node.
  */
 import { TZDate } from '@date-fns/tz';
-import { addDays as plusDays, addMonths as plusMonths, differenceInCalendarDays, format } from 'date-fns';
+import { UTCDate } from '@date-fns/utc';
+import { addDays as plusDays, addMonths as plusMonths, differenceInCalendarDays } from 'date-fns';
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -24,17 +25,22 @@ export function addHours(iso: string, hours: number): string {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/** A calendar day as a date-fns date on the UTC calendar, where days have no DST. */
+/** A calendar day as a date-fns date on the UTC calendar, where days have no DST (and no zone data is needed). */
 const day = (date: CalendarDate) => {
   const [y, m, d] = date.split('-').map(Number);
-  return new TZDate(y, m - 1, d, 'UTC');
+  return new UTCDate(y, m - 1, d);
 };
-const dayString = (d: Date) => format(d, 'yyyy-MM-dd');
+const pad = (n: number) => String(n).padStart(2, '0');
+/** `YYYY-MM-DD` of a date-fns date, on its own calendar (UTC or a zone). */
+const dayString = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+/** The wall-clock time at `ms` in `timeZone`, as if it were UTC. */
+const wallMs = (ms: number, timeZone: string) => ms - new TZDate(ms, timeZone).getTimezoneOffset() * 60_000;
 
 /** Of the instants showing the same wall-clock time (the hour a DST change repeats), the earlier. */
 function earliestSameWall(ms: number, timeZone: string): number {
-  const wall = format(new TZDate(ms, timeZone), 'yyyy-MM-dd HH:mm:ss.SSS');
-  for (const back of [HOUR_MS, HOUR_MS / 2]) if (format(new TZDate(ms - back, timeZone), 'yyyy-MM-dd HH:mm:ss.SSS') === wall) return ms - back;
+  const wall = wallMs(ms, timeZone);
+  for (const back of [HOUR_MS, HOUR_MS / 2]) if (wallMs(ms - back, timeZone) === wall) return ms - back;
   return ms;
 }
 

@@ -101,7 +101,7 @@ export class IncidentsService {
 
   /**
    * The calendar the clocks count months and days on: the named organisation's time zone, else
-   * INCIDENT_TIME_ZONE. A triage with a later awareness must say why, and cannot predate the ticket's.
+   * ORGANISATION_TIME_ZONE. A triage with a later awareness must say why, and cannot predate the ticket's.
    */
   private async timeZone(dto: ReportIncidentDto): Promise<string> {
     const errors: FieldError[] = [];
@@ -113,7 +113,7 @@ export class IncidentsService {
     const org = dto.organisationId ? await this.db.getRepository(Organisation).findOneBy({ id: dto.organisationId }) : null;
     if (dto.organisationId && !org) errors.push({ field: 'organisationId', message: `There is no organisation ${dto.organisationId}` });
     if (errors.length) throw ProblemException.invalid(errors);
-    return org?.timeZone ?? this.config.incidents.timeZone;
+    return org?.timeZone ?? this.config.timeZone;
   }
 
   /** Ticket events, in order; the workflow drops any it has seen (same event id). */

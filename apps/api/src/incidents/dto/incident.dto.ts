@@ -49,7 +49,7 @@ export class ReportIncidentDto {
 
   @ApiProperty({ example: 'soc@example.com' }) @Transform(trim) @MaxLength(254) @IsNotEmpty() @IsString() reportedBy!: string;
 
-  @ApiPropertyOptional({ example: 'acme', description: 'The organisation (POST /organisations): its time zone is the calendar of the clocks; default INCIDENT_TIME_ZONE' })
+  @ApiPropertyOptional({ example: 'acme', description: 'The organisation (POST /organisations): its time zone is the calendar of the clocks; default ORGANISATION_TIME_ZONE' })
   @IsOptional() @Matches(/^[a-z0-9-]{1,40}$/, { message: 'organisationId must be an organisation id' }) @IsString()
   organisationId?: string;
 
