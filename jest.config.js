@@ -1,6 +1,7 @@
 /** One config, three layers; `npm test` runs them all (see README). */
+// temporal-polyfill (and its temporal-utils) ship as ES modules only: jest compiles it to CommonJS like our own code.
 const transform = {
-  '^.+\\.ts$': [
+  '^.+\\.ts$|/node_modules/temporal-(polyfill|utils)/.+\\.js$': [
     '@swc/jest',
     {
       jsc: {
@@ -12,7 +13,7 @@ const transform = {
     },
   ],
 };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = { transform, transformIgnorePatterns: ['/node_modules/(?!temporal-(polyfill|utils)/)'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
   testTimeout: 60_000,

@@ -152,7 +152,10 @@ describe('incidentResponse on the time-skipping server', () => {
     expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['dora'] });
   });
 
-  it('an updated intermediate report after recovery moves the final report to a month after it', async () => {
+  it('an updated intermediate report after recovery moves the final report to a month after it, on the Berlin calendar across the spring DST change', async () => {
+    // Early March 2027: a month later Berlin is on summer time, so the final is due an hour earlier in UTC than on the UTC calendar.
+    const march = Date.parse('2027-03-10T09:00:00.000Z');
+    if ((await env.currentTimeMs()) < march) await env.sleep(march - (await env.currentTimeMs()));
     const h = await report({ timeZone: 'Europe/Berlin', triage: { ...triaged, personalData: false } });
     await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
     await complete(`${h.slug}dorainitial1`, report_(), 'ciso@example.com');
@@ -160,6 +163,7 @@ describe('incidentResponse on the time-skipping server', () => {
     await complete(`${h.slug}doraintermed1`, report_(), 'ciso@example.com');
     const first = await until('intermediate recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-intermediate')?.at as string | undefined);
     expect((await opened(`${h.slug}dorafinal1`)).dueAt).toBe(addMonthsInZone(first, 1, 'Europe/Berlin'));
+    expect(Date.parse(addMonthsInZone(first, 1, 'Europe/Berlin'))).toBe(Date.parse(addMonth(first)) - HOUR_MS);
     await h.at(100);
     await h.event('rec', 'recovered', { at: new Date(h.t0 + 100 * HOUR_MS).toISOString() });
     // An updated intermediate is owed without undue delay (internal target 24 h): a second report child.
