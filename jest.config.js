@@ -1,6 +1,7 @@
 /** One config, three layers; `npm test` runs them all (see README). */
+// temporal-polyfill (and its temporal-utils) ship as ES modules only: jest compiles it to CommonJS like our own code.
 const transform = {
-  '^.+\\.ts$': [
+  '^.+\\.ts$|/node_modules/temporal-(polyfill|utils)/.+\\.js$': [
     '@swc/jest',
     {
       jsc: {
@@ -14,11 +15,11 @@ const transform = {
 };
 /**
  * Packages published as ES modules only (NestJS 12, and file-type, which @nestjs/common loads on
- * demand). Node loads them into our CommonJS through require(esm); jest's module system can do
+ * demand; temporal-polyfill, the workflows' date arithmetic). Node loads them into our CommonJS through require(esm); jest's module system can do
  * that only on Node 24.9+ with --experimental-vm-modules, so jest has swc compile them to CommonJS,
  * on every supported Node.js the same way.
  */
-const ESM_ONLY = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
+const ESM_ONLY = ['@nestjs', 'temporal-polyfill', 'temporal-utils', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
 transform[`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`] = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
 const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
@@ -12,6 +12,8 @@ export interface IncidentActivityDeps {
   config: Pick<AppConfig, 'webhooks'>;
 }
 
+export type IncidentEntryInput = { key: string; kind: string; actor: string; at: string; data: Record<string, unknown> };
+
 export interface IncidentProgress {
   incidentId: string;
   step: string;
@@ -20,27 +22,32 @@ export interface IncidentProgress {
   regimes: string[];
   nextDeadlineAt: string | null;
   deadlines: RegulatoryDeadline[];
-  entry?: { key: string; kind: string; actor: string; at: string; data: Record<string, unknown> };
+  entry?: IncidentEntryInput;
   closed?: { at: string; by: string };
+  /** The awareness the clocks count from, when triage recorded a later one than the ticket's. */
+  awareness?: { recorded: string; reason?: string };
 }
 
 
 export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
+  /** Appends a timeline entry (once, by key) and its evidence row. */
+  const appendEntry = async (tx: EntityManager, incidentId: string, entry: IncidentEntryInput) => {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(IncidentEntry)
+      .values({ incidentId, ...entry, at: new Date(entry.at) } as QueryDeepPartialEntity<IncidentEntry>)
+      .orIgnore()
+      .execute();
+    const { key, kind, actor, at, data } = entry;
+    await appendEvidence(tx, [{ key: `incident:${incidentId}:${key}`, at: new Date(at), actor, process: 'incidentResponse', reference: incidentId, kind, payload: data }]);
+  };
+
   return {
     /** Appends the timeline entry (once, by key) and moves the incident row, in one transaction. */
     async recordIncidentProgress(p: IncidentProgress): Promise<void> {
       await db.transaction(async (tx) => {
-        if (p.entry) {
-          await tx
-            .createQueryBuilder()
-            .insert()
-            .into(IncidentEntry)
-            .values({ incidentId: p.incidentId, ...p.entry, at: new Date(p.entry.at) } as QueryDeepPartialEntity<IncidentEntry>)
-            .orIgnore()
-            .execute();
-          const { key, kind, actor, at, data } = p.entry;
-          await appendEvidence(tx, [{ key: `incident:${p.incidentId}:${key}`, at: new Date(at), actor, process: 'incidentResponse', reference: p.incidentId, kind, payload: data }]);
-        }
+        if (p.entry) await appendEntry(tx, p.incidentId, p.entry);
         await tx.getRepository(Incident).update(
           { id: p.incidentId },
           {
@@ -51,9 +58,15 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
             nextDeadlineAt: p.nextDeadlineAt ? new Date(p.nextDeadlineAt) : null,
             deadlines: p.deadlines,
             ...(p.closed ? { closedAt: new Date(p.closed.at), closedBy: p.closed.by } : {}),
+            ...(p.awareness ? { recordedAwareAt: new Date(p.awareness.recorded), awarenessReason: p.awareness.reason ?? null } : {}),
           },
         );
       });
+    },
+
+    /** A report child's timeline entry (submitted, missed, delay announced): the incident row is its parent's to move. */
+    async recordIncidentEntry(req: { incidentId: string; entry: IncidentEntryInput }): Promise<void> {
+      await db.transaction((tx) => appendEntry(tx, req.incidentId, req.entry));
     },
 
     /**

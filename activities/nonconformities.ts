@@ -10,7 +10,7 @@ import { appendEvidence, type Evidence } from './evidence';
 export interface NcActivityDeps {
   db: DataSource;
   mailer: Transporter;
-  config: Pick<AppConfig, 'smtp' | 'api' | 'nc' | 'tasks'>;
+  config: Pick<AppConfig, 'smtp' | 'api' | 'nc' | 'tasks' | 'timeZone'>;
 }
 
 /** One dated line of an NC's timeline, and where the NC now stands. */
@@ -83,10 +83,13 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
       raisedBy: string;
       ismsManager?: string;
       deadlines?: BodyDeadlines;
+      /** The raising organisation's time zone (a certification cycle's); ORGANISATION_TIME_ZONE otherwise. */
+      timeZone?: string;
     }): Promise<{ ncNumber: string; start: CorrectiveActionInput }> {
       const ismsManager = req.ismsManager ?? config.nc.ismsManager ?? req.owner;
-      const { nc } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
-      return { ncNumber: nc.id, start: correctiveActionInput(nc, config) };
+      const { timeZone, ...fields } = req;
+      const { nc } = await createNonconformity(db, { ...fields, ismsManager, requestHash: req.sourceRef });
+      return { ncNumber: nc.id, start: correctiveActionInput(nc, config, timeZone) };
     },
 
     /** A notice about an NC (deadline warning, missed deadline), sent once per key. */
@@ -181,7 +184,7 @@ function ncEvidence(ncNumber: string, entry: { key: string; kind: string; actor:
 }
 
 /** What the correctiveAction workflow of a recorded NC starts with. */
-export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig, 'nc' | 'tasks'>): CorrectiveActionInput {
+export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig, 'nc' | 'tasks' | 'timeZone'>, timeZone?: string): CorrectiveActionInput {
   return {
     ncNumber: nc.id,
     source: nc.source as NcSource,
@@ -198,5 +201,6 @@ export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig,
     deadlines: { planDueAt: nc.planDueAt?.toISOString(), closeBy: nc.closeBy?.toISOString() },
     policy: config.nc.policy,
     taskPolicy: config.tasks.policy,
+    timeZone: timeZone ?? config.timeZone,
   };
 }

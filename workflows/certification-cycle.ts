@@ -312,6 +312,7 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
         ismsManager: input.organisation.ismsManager,
         raisedBy: result.recordedBy,
         deadlines,
+        timeZone: tz,
       });
       f.ncNumber = nc.ncNumber;
       if (nc.start) await startProcess(processStarts.correctiveAction(nc.start));

@@ -10,11 +10,14 @@ import {
 } from '@temporalio/workflow';
 import type { NcProgress } from '../activities/nonconformities';
 import {
-  DAY_MS,
+  actionsDueBy,
+  deadlineWarningAt,
   effectivenessWaitMs,
+  endOfDay,
   isEmail,
   ncForms,
   stepDueAt,
+  tasksPolicyBefore,
   type CorrectiveActionInput,
   type HumanTaskResult,
   type NcStep,
@@ -75,6 +78,11 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   const entry = (key: string, kind: string, r: HumanTaskResult) =>
     progress({ entry: { key, kind, actor: r.completedBy ?? 'unknown', at: r.completedAt ?? now(), data: { ...r.data, notes: r.notes ?? null, taskId: r.taskId, ...(r.recordedBy ? { recordedBy: r.recordedBy } : {}) } } });
 
+  const tz = input.timeZone ?? 'UTC';
+  const closeBy = input.deadlines.closeBy;
+  /** With a closure deadline, no task's escalation falls after it (DOMAIN.md 3). */
+  const beforeCloseBy = (due: string) => (closeBy ? { policy: tasksPolicyBefore(closeBy, due, input.taskPolicy), notifyUntil: closeBy } : {});
+
   /** What every task of this NC shares: overdue goes to the ISMS manager, the NC number is its reference. */
   const taskDefaults = {
     escalateTo: input.ismsManager,
@@ -86,9 +94,9 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   };
 
   /** One step done by one person through an emailed task with a form. */
-  const task = async (s: NcStep, days: number, t: { key: string; title: string; instructions: string; assignee: string; form: TaskForm }) => {
+  const task = async (s: NcStep, t: { key: string; title: string; instructions: string; assignee: string; form: TaskForm }) => {
     step = s;
-    dueAt = stepDueAt(s, days, now(), input.deadlines);
+    dueAt = stepDueAt(s, now(), input.policy, input.deadlines);
     publish();
     await progress();
     return runHumanTask({
@@ -98,6 +106,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       assignee: t.assignee,
       dueAt,
       ...taskDefaults,
+      ...beforeCloseBy(dueAt),
       form: t.form,
     });
   };
@@ -155,7 +164,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   return view();
 
   async function runSteps(): Promise<void> {
-    const correction = await task('correction', input.policy.correctionDays, {
+    const correction = await task('correction', {
       key: 'corr',
       title: 'correct the nonconformity',
       instructions: 'React first: contain the nonconformity and deal with its consequences, then record what you did.',
@@ -167,7 +176,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
     let returned: string | undefined;
     for (round = 1; ; round++) {
       const similar = await acts.similarNonconformities({ ncNumber: nc, requirement: input.requirement });
-      const rootCause = await task('rootCause', input.policy.rootCauseDays, {
+      const rootCause = await task('rootCause', {
         key: `rc${round}`,
         title: `find the root cause${round > 1 ? ` (round ${round})` : ''}`,
         instructions: `Find why it happened (5 Whys, Ishikawa, fault tree...), and whether similar nonconformities exist or could occur.${returned ? `\n\nSent back: ${returned}` : ''}`,
@@ -176,17 +185,17 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       });
       await entry(`rootCause-${round}`, 'rootCause', rootCause);
 
-      const plan = await task('actionPlan', input.policy.actionPlanDays, {
+      const plan = await task('actionPlan', {
         key: `plan${round}`,
         title: 'plan the corrective actions',
         instructions: `Plan actions that remove this root cause:\n${answer(rootCause, 'rootCause')}`,
         assignee: owner,
-        form: ncForms.actionPlan(),
+        form: ncForms.actionPlan(closeBy ? { actionsDueBy: actionsDueBy(now(), input.policy, closeBy, tz), closeBy, timeZone: tz } : undefined),
       });
       await entry(`actionPlan-${round}`, 'actionPlan', plan);
       const actions = plan.data?.actions as unknown as PlannedAction[];
 
-      const approval = await task('planApproval', input.policy.approvalDays, {
+      const approval = await task('planApproval', {
         key: `appr${round}`,
         title: 'approve the action plan',
         instructions: `Root cause: ${answer(rootCause, 'rootCause')}\n\nActions:\n${actions.map((a, i) => `${i + 1}. ${a.description} (${a.owner}, due ${a.due})`).join('\n')}`,
@@ -200,7 +209,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       }
 
       step = 'actions';
-      dueAt = actions.map((a) => endOfDay(a.due)).sort().at(-1);
+      dueAt = actions.map((a) => endOfDay(a.due, tz)).sort().at(-1);
       publish();
       await progress();
       await Promise.all(
@@ -210,8 +219,9 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
             title: `${nc} action ${i + 1}: ${a.description}`,
             instructions: `Carry out this corrective action and link the evidence.\n\nRoot cause: ${answer(rootCause, 'rootCause')}`,
             assignee: a.owner,
-            dueAt: endOfDay(a.due),
+            dueAt: endOfDay(a.due, tz),
             ...taskDefaults,
+            ...beforeCloseBy(endOfDay(a.due, tz)),
             form: ncForms.action(),
           });
           await entry(`action-${round}-${i + 1}`, 'action', { ...done, data: { ...done.data, action: a.description, due: a.due } });
@@ -225,7 +235,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       await progress();
       await sleep(wait);
 
-      const review = await task('effectivenessReview', input.policy.effectivenessReviewDays, {
+      const review = await task('effectivenessReview', {
         key: `eff${round}`,
         title: 'review the effectiveness of the actions',
         instructions: `Check whether the actions removed the root cause (${answer(rootCause, 'rootCause')}), say how you checked, and link the evidence.`,
@@ -238,7 +248,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
     }
 
     for (let attempt = 1; ; attempt++) {
-      const changes = await task('ismsChanges', input.policy.ismsChangesDays, {
+      const changes = await task('ismsChanges', {
         key: `isms${attempt}`,
         title: 'record the ISMS changes',
         instructions: 'Record what changed in the ISMS because of this nonconformity: risk register, Statement of Applicability, documents.',
@@ -247,7 +257,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       });
       await entry(`ismsChanges-${attempt}`, 'ismsChanges', changes);
 
-      const closure = await task('closureApproval', input.policy.closureDays, {
+      const closure = await task('closureApproval', {
         key: `close${attempt}`,
         title: 'approve closure',
         instructions: 'The actions were found effective and the ISMS changes are recorded: approve closing this nonconformity.',
@@ -267,10 +277,9 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
 
   /** The certification body's closure deadline: warn the ISMS manager before it, record a miss. */
   async function watchDeadline(): Promise<void> {
-    const closeBy = input.deadlines.closeBy;
     if (!closeBy) return;
     const over = () => step === 'closed' || step === 'cancelled';
-    const warnAt = Date.parse(closeBy) - input.policy.deadlineWarningDays * DAY_MS;
+    const warnAt = Date.parse(deadlineWarningAt(closeBy, input.raisedAt, input.policy));
     if (await condition(over, Math.max(0, warnAt - Date.now()))) return;
     await acts.notifyNc({
       ncNumber: nc,
@@ -298,9 +307,4 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
 function answer(result: HumanTaskResult, field: string): string {
   const value = result.data?.[field];
   return typeof value === 'string' ? value : '';
-}
-
-/** An action due on a day is due by the end of it. */
-function endOfDay(date: string): string {
-  return `${date}T23:59:00.000Z`;
 }

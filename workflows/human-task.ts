@@ -144,7 +144,7 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
     publish();
     await mailAssignee();
 
-    const schedule = notificationSchedule(input.dueAt, input.policy, new Date().toISOString());
+    const schedule = notificationSchedule(input.dueAt, input.policy, new Date().toISOString(), input.notifyUntil);
     for (const next of schedule) {
       const waitMs = Math.max(0, Date.parse(next.at) - Date.now());
       if (await condition(() => status !== 'open', waitMs)) break;

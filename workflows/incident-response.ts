@@ -1,67 +1,89 @@
 import {
-  ActivityFailure,
-  CancellationScope,
+  allHandlersFinished,
   condition,
-  isCancellation,
+  continueAsNew,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { IncidentProgress } from '../activities/incidents';
 import {
   DAY_MS,
   HOUR_MS,
-  DEFAULT_INCIDENT_POLICY,
   incidentForms,
+  incidentPolicy,
+  INCIDENT_WAITING_FOR,
   NOTE_EVENTS,
-  doraMajorIndicated,
-  type Triage,
   nextDeadline,
+  owedDeadlines,
   regulatoryDeadlines,
-  REPORT_OWNER,
+  triageFromForm,
+  triageIndications,
   type HumanTaskResult,
+  type IncidentCarried,
   type IncidentInput,
-  type IncidentSeverity,
-  type IncidentStep,
   type IncidentView,
-  type RegulatoryFacts,
-  type ReportKind,
   type TicketEvent,
+  type Triage,
 } from '../libs/domain/src';
 import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../libs/temporal/src/definitions';
 import { processStarts } from '../libs/temporal/src/processes';
-import { acts, outbound } from './activity-proxies';
+import { acts } from './activity-proxies';
+import { branchSet, raceScoped } from './branches';
 import { runHumanTask } from './human-task';
+import { reportChildren } from './incident-reports';
+import { ticketTeller } from './incident-ticket';
+import { incidentResponseV1 } from './legacy/incident-response-v1';
 import { startProcess } from './start-process';
 
-
+/** Incidents started before this change keep running the code they started on. */
+export const REPORT_CHILDREN_PATCH = 'incident-report-children';
 
 /**
  * An incident from report to closure, beside the ticket that the service desk keeps working in:
- * triage, regulatory assessment, one durable clock per report owed (GDPR, NIS2, DORA), handling
- * that follows the ticket's events, a post-incident review that raises a nonconformity where a
- * control failed, and closure once every report is in.
+ * triage (with a later awareness if an investigation was needed), regulatory assessment, one
+ * regulatoryReport child per report owed (GDPR, NIS2, DORA) re-planned as the facts change,
+ * handling that follows the ticket's events, a post-incident review that raises a nonconformity
+ * where a control failed, and closure once every report is in. A long incident continues as new
+ * at a quiet moment, carrying its state.
  */
 export async function incidentResponse(input: IncidentInput): Promise<IncidentView> {
-  const id = input.incidentId;
-  const policy = input.policy ?? DEFAULT_INCIDENT_POLICY;
-  const slug = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 40);
-  let step: IncidentStep = 'triage';
-  let handling = 'reported';
-  let severity: IncidentSeverity | undefined = input.triage?.severity;
-  let ncNumber: string | undefined;
-  let finished = false;
-  let openReports = 0;
-  let assessing = 0;
-  let indications = '';
-  let assessments = 1;
-  const tells: Promise<void>[] = [];
-  const facts: RegulatoryFacts = { awareAt: input.awareAt, submitted: {} };
-  let factsVersion = 0;
-  const seenEvents = new Set<string>();
-  const queue: TicketEvent[] = [];
-  const now = () => new Date().toISOString();
+  if (!input.carried && !patched(REPORT_CHILDREN_PATCH)) return incidentResponseV1(input);
 
+  const id = input.incidentId;
+  const policy = incidentPolicy(input);
+  const slug = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 40);
+  const carried: IncidentCarried = input.carried ?? {
+    step: 'triage',
+    handling: 'reported',
+    severity: input.triage?.severity,
+    facts: { awareAt: input.awareAt, timeZone: input.timeZone ?? 'UTC', submissions: {} },
+    awareness: { fromTicket: input.awareAt, recorded: input.awareAt },
+    seenEvents: [],
+    assessments: 1,
+    reviewRounds: 0,
+    indications: '',
+    reportsStarted: {},
+    runs: 1,
+  };
+  let { step, handling, severity, ncNumber } = carried;
+  const { facts, awareness, reportsStarted } = carried;
+  let { assessments, indications, reviewRounds } = carried;
+  const seenEvents = new Set(carried.seenEvents);
+  const queue: TicketEvent[] = [...(carried.pending ?? [])];
+  const reassessments: string[] = [];
+  let factsVersion = 0;
+  let assessing = 0;
+  let finished = false;
+  let continuing = false;
+  const now = () => new Date().toISOString();
+  const changed = () => {
+    factsVersion++;
+  };
+
+  const branches = branchSet();
   const deadlines = () => regulatoryDeadlines(facts, now());
   const regimes = () => (['gdpr', 'nis2', 'dora'] as const).filter((r) => facts[r]?.applies);
   const view = (): IncidentView => ({
@@ -70,10 +92,12 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     handling,
     severity,
     regimes: regimes(),
+    awareness,
+    timeZone: facts.timeZone,
     deadlines: deadlines(),
     nextDeadline: nextDeadline(deadlines())?.dueAt,
     ncNumber,
-    waitingFor: WAITING_FOR[step],
+    waitingFor: INCIDENT_WAITING_FOR[step],
   });
   const publish = () => {
     const next = nextDeadline(deadlines());
@@ -88,7 +112,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     ]);
     const regs = regimes();
     setCurrentDetails(
-      `${id} (${severity ?? 'untriaged'}, ${handling}): waiting for ${WAITING_FOR[step]}` +
+      `${id} (${severity ?? 'untriaged'}, ${handling}): waiting for ${INCIDENT_WAITING_FOR[step]}` +
         (regs.length ? `; reporting under ${regs.join(', ').toUpperCase()}` : '') +
         (next?.dueAt ? `; next deadline ${next.report} ${next.dueAt}${next.state === 'missed' ? ' (MISSED)' : ''}` : ''),
     );
@@ -97,27 +121,17 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     publish();
     await acts.recordIncidentProgress({ incidentId: id, step, handling, severity, regimes: regimes(), nextDeadlineAt: nextDeadline(deadlines())?.dueAt ?? null, deadlines: deadlines(), ...extra });
   };
-  /**
-   * Tells the ticket, without holding up the process: a ticketing system that stays down gets a
-   * dead letter, never a stuck incident. The workflow waits for every call before it ends.
-   */
-  const tell = (key: string, event: string, data: Record<string, unknown> = {}) => {
-    const payload = { incidentId: id, ticketId: input.ticketId, event, step, handling, severity, regimes: regimes(), nextDeadline: nextDeadline(deadlines())?.dueAt ?? null, at: now(), ...data };
-    const call = outbound.notifyTicket({ system: input.system, key: `${id}:${key}`, payload }).then(() => undefined, async (err: unknown) => {
-      if (!(err instanceof ActivityFailure)) throw err;
-      await acts.recordDeadLetter({ system: input.system, key: `${id}:${key}`, payload, error: err.cause?.message ?? err.message });
-    });
-    tells.push(call);
-  };
+  const state = () => ({ ticketId: input.ticketId, step, handling, severity, regimes: regimes(), nextDeadline: nextDeadline(deadlines())?.dueAt ?? null });
+  const tell = ticketTeller({ system: input.system, incidentId: id, add: branches.add, state });
   const entry = (key: string, kind: string, actor: string, at: string, data: Record<string, unknown>) => progress({ entry: { key, kind, actor, at, data } });
-  const task = (key: string, t: { title: string; instructions: string; assignee: string; dueAt: string; form: ReturnType<(typeof incidentForms)['triage']>; escalateTo?: string; reminders?: number[] }) =>
+  const task = (key: string, t: { title: string; instructions: string; assignee: string; dueAt: string; form: ReturnType<(typeof incidentForms)['triage']>; reminders?: number[] }) =>
     runHumanTask({
       taskId: `${slug}${key}`,
       title: `${input.ticketId}: ${t.title}`,
       instructions: `${t.instructions}\n\nIncident ${input.ticketId} (${input.system}): ${input.title}\n${input.description}`,
       assignee: t.assignee,
       dueAt: t.dueAt,
-      escalateTo: t.escalateTo ?? input.ismsManager,
+      escalateTo: input.ismsManager,
       externalRef: id,
       process: 'incidentResponse',
       outcomes: ['done'],
@@ -125,7 +139,23 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       createdBy: `incidentResponse ${id}`,
       form: t.form,
     });
-  const answer = (r: HumanTaskResult, field: string) => (typeof r.data?.[field] === 'string' ? (r.data[field]) : '');
+  const answer = (r: HumanTaskResult, field: string) => (typeof r.data?.[field] === 'string' ? r.data[field] : '');
+  const reports = reportChildren({
+    input,
+    policy,
+    slug,
+    deadlines,
+    factsVersion: () => factsVersion,
+    finished: () => finished,
+    started: reportsStarted,
+    branches,
+    ended: async (outcome) => {
+      if (outcome.submission) (facts.submissions[outcome.report] ??= []).push(outcome.submission);
+      changed();
+      await progress();
+    },
+    deadlinePassed: () => progress(),
+  });
 
   setHandler(incidentStateQuery, view);
   setHandler(ticketEventSignal, (e) => {
@@ -135,40 +165,65 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   });
 
   publish();
-  const events = followTicket();
-  const clocks = runClocks();
-  try {
-    await run();
-  } finally {
-    finished = true;
+  await Promise.race([
+    branches.failed,
+    Promise.all([
+      (async () => {
+        try {
+          await run();
+        } finally {
+          finished = true;
+        }
+      })(),
+      followTicket(),
+      reassess(),
+      reports.plan(),
+    ]),
+  ]);
+  await branches.settled();
+  if (continuing) {
+    await condition(allHandlersFinished);
+    const next: IncidentCarried = {
+      ...{ step, handling, severity, ncNumber, facts, awareness, assessments, reviewRounds, indications, reportsStarted },
+      seenEvents: [...seenEvents],
+      pending: queue,
+      runs: carried.runs + 1,
+    };
+    return continueAsNew<typeof incidentResponse>({ ...input, carried: next });
   }
-  await Promise.all([events, clocks]);
-  await Promise.all(tells);
   return view();
 
   async function run(): Promise<void> {
-    await entry('reported', 'reported', input.reportedBy, input.reportedAt, { detectedAt: input.detectedAt, awareAt: input.awareAt, affectedAssets: input.affectedAssets });
-    const triage = input.triage ?? (await triageTask());
-    severity = triage.severity;
-    if (!triage.isIncident) {
-      step = 'notAnIncident';
-      await entry('not-an-incident', 'closed', input.handler, now(), { reason: 'triaged as an event, not an incident' });
-      tell('closed', 'closed');
-      return;
+    if (!input.carried) {
+      await entry('reported', 'reported', input.reportedBy, input.reportedAt, { detectedAt: input.detectedAt, awareAt: input.awareAt, affectedAssets: input.affectedAssets, timeZone: facts.timeZone });
+      const triage = input.triage ?? (await triageTask());
+      severity = triage.severity;
+      if (!triage.isIncident) {
+        step = 'notAnIncident';
+        await entry('not-an-incident', 'closed', input.handler, now(), { reason: 'triaged as an event, not an incident' });
+        tell('closed', 'closed');
+        return;
+      }
+      recordAwareness(triage);
+      await entry('triaged', 'triage', input.handler, now(), { ...triage });
+      if (triage.awareAt) await progress({ awareness: { recorded: awareness.recorded, reason: awareness.reason } });
+      indications = triageIndications(triage);
+
+      step = 'assessment';
+      await progress();
+      tell('assessment', 'step');
+      await assess(1);
+      step = 'handling';
+      await progress();
+      tell('handling', 'step');
     }
-    await entry('triaged', 'triage', input.handler, now(), { ...triage });
-    indications = triageIndications(triage);
-
-    step = 'assessment';
-    await progress();
-    tell('assessment', 'step');
-    await assess(1);
-
-    step = 'handling';
-    await progress();
-    tell('handling', 'step');
-    for (let round = 1; ; round++) {
-      await condition(() => handling === 'resolved');
+    for (;;) {
+      await condition(() => handling === 'resolved' || quietAndLong());
+      if (handling !== 'resolved') {
+        continuing = true;
+        return;
+      }
+      const round = ++reviewRounds;
       step = 'review';
       await progress();
       tell(`review-${round}`, 'step');
@@ -190,7 +245,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       if (answer(review, 'controlFailed') === 'yes' && !ncNumber) await raiseNonconformity(review);
 
       // Closure waits for every report still owed to a regulator, and any reassessment under way.
-      await condition(() => openReports === 0 && assessing === 0);
+      await condition(() => owedDeadlines(deadlines()).length === 0 && reports.running() === 0 && assessing === 0 && reassessments.length === 0);
       step = 'closureApproval';
       await progress();
       const closure = await untilReopened(() =>
@@ -219,65 +274,80 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     }
   }
 
+  /** A long incident continues as new while it waits for the ticket and nothing else is under way. */
+  function quietAndLong(): boolean {
+    const info = workflowInfo();
+    const long = info.continueAsNewSuggested || info.historyLength >= policy.continueAsNewAfterEvents;
+    return long && queue.length === 0 && assessing === 0 && reassessments.length === 0 && reports.running() === 0;
+  }
+
+  /** DOMAIN.md 4, "Counting time": a later awareness from triage, with its reason; the clocks count from it. */
+  function recordAwareness(triage: Triage): void {
+    if (!triage.awareAt || Date.parse(triage.awareAt) <= Date.parse(awareness.fromTicket)) return;
+    awareness.recorded = new Date(triage.awareAt).toISOString();
+    awareness.reason = triage.awarenessReason;
+    facts.awareAt = awareness.recorded;
+    changed();
+  }
+
   /**
-   * The regulatory assessment; again when the ticket says the incident was reclassified. Every
-   * clock is re-planned from the new facts; DORA keeps the time it was first classified as major.
+   * The regulatory assessment; again when the ticket says the incident was reclassified. The
+   * report children are re-planned from the new facts; DORA keeps the time it was first
+   * classified as major.
    */
-  async function assess(round: number, why?: string): Promise<void> {
+  async function assess(n: number, why?: string): Promise<void> {
     assessing++;
     try {
-      const r = await task(round === 1 ? 'assess' : `assess${round}`, {
-        title: `regulatory assessment (GDPR, NIS2, DORA)${round > 1 ? `, again (${round})` : ''}`,
-        instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${input.awareAt}).${indications}${why ? `\n\nReassess because: ${why}` : ''}`,
+      const r = await task(n === 1 ? 'assess' : `assess${n}`, {
+        title: `regulatory assessment (GDPR, NIS2, DORA)${n > 1 ? `, again (${n})` : ''}`,
+        instructions: `Decide, each with its rationale, whether GDPR, NIS2 and DORA reporting applies. Their clocks count from awareness (${facts.awareAt}).${indications}${why ? `\n\nReassess because: ${why}` : ''}`,
         assignee: input.ciso,
-        dueAt: new Date(Math.max(Date.parse(input.awareAt) + policy.assessmentHours * HOUR_MS, Date.now() + 4 * HOUR_MS)).toISOString(),
+        dueAt: new Date(Math.max(Date.parse(facts.awareAt) + policy.assessmentHours * HOUR_MS, Date.now() + 4 * HOUR_MS)).toISOString(),
         form: incidentForms.assessment(),
         reminders: [6, 2],
       });
       const yes = (f: string) => answer(r, f) === 'yes';
       facts.gdpr = { applies: yes('gdpr'), highRiskToPeople: yes('gdprHighRisk'), subjectsTargetHours: policy.gdprSubjectsTargetHours };
       facts.nis2 = { applies: yes('nis2'), trustServiceProvider: yes('nis2TrustService') };
-      facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? (facts.dora?.classifiedMajorAt ?? r.completedAt) : undefined };
-      factsVersion++;
-      await entry(round === 1 ? 'assessment' : `assessment-${round}`, 'regulatoryAssessment', r.completedBy ?? input.ciso, r.completedAt ?? now(), { ...r.data });
+      facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? (facts.dora?.classifiedMajorAt ?? r.completedAt) : undefined, updateTargetHours: policy.doraUpdateTargetHours };
+      changed();
+      await entry(n === 1 ? 'assessment' : `assessment-${n}`, 'regulatoryAssessment', r.completedBy ?? input.ciso, r.completedAt ?? now(), { ...r.data });
     } finally {
       assessing--;
     }
   }
 
-  async function triageTask() {
+  /** Reassessments asked for by the ticket, one after the other. */
+  async function reassess(): Promise<void> {
+    for (;;) {
+      await condition(() => reassessments.length > 0 || finished);
+      const why = reassessments.shift();
+      if (why === undefined) return;
+      await assess(++assessments, why);
+    }
+  }
+
+  async function triageTask(): Promise<Triage> {
     const r = await task('triage', {
       title: 'triage: event or incident, category, severity',
       instructions: 'Decide whether this is an information security incident or only an event, its category and severity, and whether personal data is involved.',
       assignee: input.handler,
       dueAt: new Date(Date.parse(input.reportedAt) + policy.triageHours * HOUR_MS).toISOString(),
-      form: incidentForms.triage(),
+      form: incidentForms.triage(input.awareAt),
       reminders: [2, 1],
     });
-    const yes = (f: string) => answer(r, f) === 'yes';
-    return {
-      isIncident: answer(r, 'isIncident') === 'incident',
-      category: answer(r, 'category'),
-      severity: answer(r, 'severity') as IncidentSeverity,
-      personalData: yes('personalData'),
-      entity: (answer(r, 'entity') || undefined) as Triage['entity'],
-      financialEntity: yes('financialEntity'),
-      criticalServicesAffected: yes('criticalServicesAffected'),
-      maliciousAccess: yes('maliciousAccess'),
-      doraThresholdsMet: Number(answer(r, 'doraThresholdsMet') || 0),
-    };
+    return triageFromForm(r.data);
   }
 
   /** Runs a task, cancelling it if the ticket is reopened meanwhile (undefined then). */
-  async function untilReopened(work: () => Promise<HumanTaskResult>): Promise<HumanTaskResult | undefined> {
-    const scope = new CancellationScope();
-    void condition(() => handling !== 'resolved').then(() => scope.cancel());
-    try {
-      return await scope.run(work);
-    } catch (err) {
-      if (isCancellation(err) && handling !== 'resolved') return undefined;
-      throw err;
-    }
+  function untilReopened(work: () => Promise<HumanTaskResult>): Promise<HumanTaskResult | undefined> {
+    return raceScoped<HumanTaskResult | undefined>([
+      work,
+      async () => {
+        await condition(() => handling !== 'resolved');
+        return undefined;
+      },
+    ]);
   }
 
   async function raiseNonconformity(review: HumanTaskResult) {
@@ -297,123 +367,31 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
     tell('nonconformity', 'nonconformityRaised', { ncNumber: nc.ncNumber });
   }
 
-  /** Applies the ticket's events in order: handling status, severity, evidence, comments. */
+  /**
+   * Applies the ticket's events in order: handling status, severity, evidence, comments. Recovery
+   * and a changed severity are material status changes (DORA asks for an updated intermediate).
+   */
   async function followTicket(): Promise<void> {
     for (;;) {
       await condition(() => queue.length > 0 || finished);
+      if (continuing) return; // what is left in the queue goes into the next run
       const e = queue.shift();
       if (!e) return;
-      if (e.type === 'severity' && e.severity) severity = e.severity;
+      if (e.type === 'severity' && e.severity && e.severity !== severity) {
+        severity = e.severity;
+        (facts.statusChanges ??= []).push({ at: e.at, what: `severity now ${e.severity}` });
+      }
       if (e.type === 'reclassified' && step !== 'triage' && step !== 'assessment') {
-        void assess(++assessments, e.comment ?? `reclassified in the ticket${e.severity ? ` as ${e.severity}` : ''}`);
+        reassessments.push(e.comment ?? `reclassified in the ticket${e.severity ? ` as ${e.severity}` : ''}`);
+      }
+      if ((e.type === 'recovered' || e.type === 'resolved') && !(facts.statusChanges ?? []).some((c) => c.what === 'regular activities recovered')) {
+        (facts.statusChanges ??= []).push({ at: e.at, what: 'regular activities recovered' });
       }
       if (!NOTE_EVENTS.includes(e.type)) handling = e.type;
       if (e.type === 'resolved') facts.resolvedAt = e.at;
       if (e.type === 'reopened') facts.resolvedAt = undefined;
-      factsVersion++;
+      changed();
       await entry(`event:${e.eventId}`, `ticket:${e.type}`, e.by ?? input.system, e.at, { ...e });
     }
   }
-
-  /**
-   * One report task per report owed, started when its clock starts. A deadline that moves
-   * (reclassification, a later submission upstream) cancels the task and starts it anew; a
-   * deadline that passes unmet is recorded and told to the ticket.
-   */
-  async function runClocks(): Promise<void> {
-    const running = new Map<ReportKind, { dueAt: string; scope: CancellationScope; version: number }>();
-    const versions: Partial<Record<ReportKind, number>> = {};
-    let seen = -1;
-    for (;;) {
-      const all = deadlines();
-      for (const d of all) {
-        const current = running.get(d.report);
-        if (d.submittedAt || !d.dueAt) {
-          if (current && !d.submittedAt) current.scope.cancel();
-          continue;
-        }
-        if (current?.dueAt === d.dueAt) continue;
-        current?.scope.cancel();
-        const version = (versions[d.report] = (versions[d.report] ?? 0) + 1);
-        const scope = new CancellationScope();
-        running.set(d.report, { dueAt: d.dueAt, scope, version });
-        openReports++;
-        void scope
-          .run(() => reportTask(d.report, d.dueAt!, d.startsAt ?? now(), d.basis, version))
-          .catch((err) => {
-            if (!isCancellation(err)) throw err;
-          })
-          .finally(() => {
-            openReports--;
-            if (running.get(d.report)?.version === version) running.delete(d.report);
-          });
-      }
-      seen = factsVersion;
-      const next = all.filter((d) => d.dueAt && !d.submittedAt).map((d) => Date.parse(d.dueAt!)).filter((t) => t > Date.now()).sort((a, b) => a - b)[0];
-      const wake = () => factsVersion !== seen || (finished && openReports === 0);
-      if (next) await condition(wake, next - Date.now() + 1000);
-      else await condition(wake);
-      if (finished && openReports === 0) return;
-      publish();
-    }
-  }
-
-  async function reportTask(report: ReportKind, dueAt: string, startsAt: string, basis: string, version: number): Promise<void> {
-    const owner = REPORT_OWNER[report] === 'dpo' ? input.dpo : input.ciso;
-    const hoursLeft = Math.max(0, (Date.parse(dueAt) - Math.max(Date.parse(startsAt), Date.now())) / HOUR_MS);
-    const reminders = policy.reportReminderFractions.map((f) => Math.round(hoursLeft * (1 - f) * 100) / 100).filter((h) => h > 0);
-    let submitted = false;
-    const missed = (async () => {
-      if (await condition(() => submitted, Math.max(0, Date.parse(dueAt) - Date.now()))) return;
-      await entry(`missed:${report}:${dueAt}`, 'deadlineMissed', 'ismsflow', now(), { report, dueAt, basis });
-      tell(`missed:${report}:${dueAt}`, 'deadlineMissed', { report, dueAt });
-    })();
-    tell(`clock:${report}:${dueAt}`, 'deadline', { report, dueAt, basis });
-    const result = await task(`${report.replace(/[^a-z]/g, '').slice(0, 12)}${version}`, {
-      title: `submit the ${REPORT_TITLES[report]} (due ${dueAt})`,
-      instructions: `${basis}.\nSubmit it to the authority, then record the reference and a copy here. If it is late, say why.`,
-      assignee: owner,
-      dueAt,
-      form: incidentForms.report(report, dueAt),
-      reminders,
-    });
-    submitted = true;
-    facts.submitted[report] = result.completedAt ?? now();
-    factsVersion++;
-    await missed;
-    await entry(`report:${report}`, 'reportSubmitted', result.completedBy ?? owner, facts.submitted[report], { report, dueAt, basis, ...result.data });
-    tell(`report:${report}`, 'reportSubmitted', { report, dueAt, submittedAt: facts.submitted[report] });
-  }
-}
-
-const WAITING_FOR: Record<IncidentStep, string> = {
-  triage: 'the handler to triage it',
-  assessment: 'the CISO to assess GDPR, NIS2 and DORA',
-  handling: 'the ticket to be resolved (contain, eradicate, recover)',
-  review: 'the post-incident review',
-  closureApproval: 'the CISO to approve closure',
-  closed: 'nothing: closed',
-  notAnIncident: 'nothing: an event, not an incident',
-};
-
-const REPORT_TITLES: Record<ReportKind, string> = {
-  'gdpr-authority': 'GDPR breach notification to the supervisory authority',
-  'gdpr-subjects': 'GDPR communication to the data subjects',
-  'nis2-early-warning': 'NIS2 early warning',
-  'nis2-notification': 'NIS2 incident notification',
-  'nis2-progress': 'NIS2 progress report',
-  'nis2-final': 'NIS2 final report',
-  'dora-initial': 'DORA initial notification',
-  'dora-intermediate': 'DORA intermediate report',
-  'dora-final': 'DORA final report',
-};
-
-/** What the triage suggests to the assessor, in words. */
-function triageIndications(t: Triage): string {
-  const lines = [
-    t.personalData ? 'Personal data is involved: consider GDPR Art. 33.' : '',
-    t.entity && t.entity !== 'neither' ? `We are an ${t.entity} entity: consider NIS2 if the incident is significant.` : '',
-    doraMajorIndicated(t) ? 'The triage indicates a DORA major incident (critical functions affected, and malicious access or two or more thresholds).' : '',
-  ].filter(Boolean);
-  return lines.length ? `\n\nFrom the triage:\n${lines.join('\n')}` : '';
 }

@@ -3,6 +3,7 @@
  * Run it when a workflow gains a new path worth guarding, never to make a failing replay pass:
  * a replay failure means running workflows would break, which is what `patched()` is for.
  * It rewrites every file: commit only the new ones, and keep the old histories as they were.
+ * `RECORD=incidents` (or `tasks`, `devServer`, `cycle`, a comma-separated list) records only those groups.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,23 @@ import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
 import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env';
 
+const groups = process.env.RECORD?.split(',');
+const wanted = (group: string) => !groups || groups.includes(group);
+
 async function main(): Promise<void> {
+  const save = async (name: string, handle: WorkflowHandle) => {
+    const file = path.join(__dirname, `${name}.json`);
+    writeFileSync(file, historyToJSON(await handle.fetchHistory()));
+    console.log(`recorded ${file}`);
+  };
+  if (wanted('tasks')) await recordTasks(save);
+  if (wanted('devServer')) await recordOnDevServer(save);
+  if (wanted('cycle')) await recordCycle(save);
+  if (wanted('incidents')) await recordIncidents(save);
+}
+
+/** Human tasks on the time-skipping server: reminded, reassigned, escalated, completed; cancelled. */
+async function recordTasks(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
   const env = await createTimeSkippingEnv();
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -28,11 +45,6 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('../../workflows'),
     activities: recordingActivities(() => env.currentTimeMs()).activities,
   });
-  const save = async (name: string, handle: WorkflowHandle) => {
-    const file = path.join(__dirname, `${name}.json`);
-    writeFileSync(file, historyToJSON(await handle.fetchHistory()));
-    console.log(`recorded ${file}`);
-  };
   await worker.runUntil(async () => {
     const t0 = await env.currentTimeMs();
     const start = (id: string) => env.client.workflow.start('humanTask', { args: [taskInput(id, t0)], taskQueue: 'record', workflowId: `task:${id}` });
@@ -61,8 +73,6 @@ async function main(): Promise<void> {
 
   });
   await env.teardown();
-  await recordOnDevServer(save);
-  await recordCycle(save);
 }
 
 /**
@@ -146,6 +156,58 @@ async function recordOnDevServer(save: (name: string, handle: WorkflowHandle) =>
     await save('incident-gdpr-breach-closed', incident);
   });
   await env.teardown();
+}
+
+/**
+ * The rebuilt incidentResponse (issue 18) on the dev server: a DORA major incident whose triage
+ * recorded a later awareness; initial, intermediate, an updated intermediate after recovery that
+ * re-plans the final report's child, resolution, review, closure. Saves the incident and that child.
+ */
+async function recordIncidents(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
+  const env = await createDevServerEnv();
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowsPath: require.resolve('../../workflows'), activities: recordingActivities().activities });
+  await worker.runUntil(async () => {
+    const t0 = Date.now();
+    const complete = devServerCompleter(env);
+    const awareAt = new Date(t0 + 60_000).toISOString();
+    const triage = { isIncident: true, category: 'outage', severity: 'high' as const, personalData: false, financialEntity: true, criticalServicesAffected: true, doraThresholdsMet: 2, awareAt, awarenessReason: 'Monitoring had to confirm the outage' };
+    const id = 'incident:jira:REC-2';
+    const incident = await env.client.workflow.start(incidentResponse, { args: [incidentInput('REC-2', t0, { triage, timeZone: 'Europe/Berlin' })], taskQueue: 'record', workflowId: id });
+    const sent = { reference: 'DORA-1', evidence: ['https://nca.example.com/receipt'] };
+    await complete('jirarec2assess', assessment(false, false, true));
+    await complete('jirarec2dorainitial1', sent);
+    await complete('jirarec2doraintermed1', sent);
+    for (let i = 0; !(await env.client.workflow.getHandle(`${id}/report:dora-final:1`).describe().catch(() => undefined)); i++) {
+      if (i > 400) throw new Error('the final report never started');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await incident.signal(ticketEventSignal, { eventId: 'rec', type: 'recovered', at: new Date().toISOString() });
+    await complete('jirarec2doraintermed2', { ...sent, reference: 'DORA-1-UPD' });
+    await complete('jirarec2dorafinal1r2', sent);
+    await incident.signal(ticketEventSignal, { eventId: 'r1', type: 'resolved', at: new Date().toISOString() });
+    await complete('jirarec2review1', { method: '5 Whys', rootCause: 'Certificate expired unnoticed', lessons: 'Monitor certificate expiry', controlFailed: 'no' });
+    await complete('jirarec2close1', { decision: 'approve' });
+    await incident.result();
+    await save('incident-dora-updated-intermediate-closed', incident);
+    await save('regulatory-report-dora-final-replanned', env.client.workflow.getHandle(`${id}/report:dora-final:1`));
+  });
+  await env.teardown();
+}
+
+/** Completes a task by Update on the dev server, once its workflow has started. */
+function devServerCompleter(env: Awaited<ReturnType<typeof createDevServerEnv>>) {
+  return async (taskId: string, data: FormData) => {
+    const handle = env.client.workflow.getHandle(`task:${taskId}`);
+    for (let i = 0; ; i++) {
+      try {
+        await handle.executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: 'someone@example.com', via: 'api', data }] });
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError) || i > 400) throw err;
+        await new Promise((r) => setTimeout(r, 25)); // the task is not started yet
+      }
+    }
+  };
 }
 
 main().catch((err) => {

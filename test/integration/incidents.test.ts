@@ -29,7 +29,7 @@ describe('incidents from ticketing systems, through the real system', () => {
   beforeAll(async () => {
     await new Promise<void>((r) => ticket.server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(ticket.server.address() as AddressInfo).port}/hook`;
-    sys = await startSystem({ webhooks: { jira: { url, secret: SECRET } }, incidents: { handler, dpo, ciso, policy: (await import('../../libs/domain/src')).DEFAULT_INCIDENT_POLICY }, nc: { ismsManager: ciso, policy: (await import('../../libs/domain/src')).DEFAULT_CORRECTIVE_ACTION_POLICY } });
+    sys = await startSystem({ webhooks: { jira: { url, secret: SECRET } }, timeZone: 'Europe/Berlin', incidents: { handler, dpo, ciso, policy: (await import('../../libs/domain/src')).DEFAULT_INCIDENT_POLICY }, nc: { ismsManager: ciso, policy: (await import('../../libs/domain/src')).DEFAULT_CORRECTIVE_ACTION_POLICY } });
   });
   afterAll(async () => {
     await sys?.close();
@@ -154,9 +154,13 @@ describe('incidents from ticketing systems, through the real system', () => {
     expect(listed.items.map((i: { id: string }) => i.id)).toContain(id);
   });
 
-  it('a personal-data breach shows its GDPR deadline, and the DPO records the submission from the mail', async () => {
-    const awareAt = new Date(Date.now() - 3_600_000).toISOString();
-    const body = { system: 'zendesk', ticketId: `GDPR-${pid}`, title: 'HR spreadsheet mailed to a wrong address', description: 'Salaries of 40 staff.', detectedAt: awareAt, awareAt, reportedBy: 'hr@example.com', triage: { isIncident: true, category: 'misdelivery', severity: 'medium', personalData: true } };
+  it('a personal-data breach shows its GDPR deadline from the awareness triage recorded, and the DPO records the submission from the mail', async () => {
+    const ticketAware = new Date(Date.now() - 3_600_000).toISOString();
+    // Triage needed half an hour to establish that personal data had left: the clock counts from then, the record keeps both.
+    const awareAt = new Date(Date.parse(ticketAware) + 1_800_000).toISOString();
+    const reason = 'Had to confirm the recipient was outside the company';
+    const triage = { isIncident: true, category: 'misdelivery', severity: 'medium', personalData: true, awareAt, awarenessReason: reason };
+    const body = { system: 'zendesk', ticketId: `GDPR-${pid}`, title: 'HR spreadsheet mailed to a wrong address', description: 'Salaries of 40 staff.', detectedAt: ticketAware, awareAt: ticketAware, reportedBy: 'hr@example.com', triage };
     expect((await sys.api('/incidents', { method: 'POST', json: body })).status).toBe(201);
     const id = `zendesk:GDPR-${pid}`;
     await doTask(ciso, new RegExp(`GDPR-${pid}: regulatory assessment`), {
@@ -173,7 +177,9 @@ describe('incidents from ticketing systems, through the real system', () => {
       const r = await json(sys.api(`/incidents/${id}`));
       return r.deadlines.length ? r : undefined;
     });
-    expect(open).toMatchObject({ regimes: ['gdpr'], nextDeadlineAt: due, deadlines: [{ report: 'gdpr-authority', dueAt: due, state: 'open' }] });
+    expect(open).toMatchObject({ regimes: ['gdpr'], nextDeadlineAt: due, deadlines: [{ report: 'gdpr-authority', dueAt: due, state: 'open', submissions: [] }] });
+    expect(open).toMatchObject({ awareAt: ticketAware, recordedAwareAt: awareAt, awarenessReason: reason, organisationId: null });
+    expect(open.live.awareness).toEqual({ fromTicket: ticketAware, recorded: awareAt, reason });
     expect(open.live.deadlines).toEqual(open.deadlines);
     await doTask(dpo, new RegExp(`GDPR-${pid}: submit the GDPR breach notification`), { 'data.reference': 'DPA-2026-118', 'data.evidence': 'https://dpa.example.com/case/118' });
     const done = await until('submission recorded', async () => {
@@ -181,7 +187,22 @@ describe('incidents from ticketing systems, through the real system', () => {
       return r.deadlines[0]?.state === 'submitted' ? r : undefined;
     });
     expect(done.timeline.find((e: { kind: string }) => e.kind === 'reportSubmitted')).toMatchObject({ actor: dpo, data: { report: 'gdpr-authority', reference: 'DPA-2026-118' } });
+    expect(done.deadlines[0].submissions).toEqual([expect.objectContaining({ reference: 'DPA-2026-118', by: dpo, dueAt: due, late: false })]);
     expect(done.nextDeadlineAt).toBeNull();
+  });
+
+  it("an incident of an organisation runs its clocks on that organisation's calendar", async () => {
+    const org = `tokyo-${pid}`;
+    const setUp = { id: org, name: 'ACME KK', ismsManager: ciso, topManagement: ['ceo@acme.example'], certificationBody: { name: 'Example Cert', planDueDays: 21 }, scope: 'Platform', timeZone: 'Asia/Tokyo' };
+    expect((await sys.api('/organisations', { method: 'POST', json: setUp })).status).toBe(201);
+    const now = new Date().toISOString();
+    const body = { system: 'zendesk', ticketId: `ORG-${pid}`, title: 'Outage', description: 'd', detectedAt: now, reportedBy: 'r@example.com', organisationId: org, triage: { isIncident: true, category: 'outage', severity: 'low', personalData: false } };
+    expect((await sys.api('/incidents', { method: 'POST', json: body })).status).toBe(201);
+    const shown = await until('live view', async () => {
+      const r = await json(sys.api(`/incidents/zendesk:ORG-${pid}`));
+      return r.live ? r : undefined;
+    });
+    expect(shown).toMatchObject({ organisationId: org, live: { timeZone: 'Asia/Tokyo' } });
   });
 
   it('refuses bad input with the field named', async () => {
@@ -200,6 +221,10 @@ describe('incidents from ticketing systems, through the real system', () => {
       'triage.severity',
       'triage.personalData',
     ]);
+    const valid = { system: 'zendesk', ticketId: `BAD-${pid}`, title: 't', description: 'd', detectedAt: '2026-11-24T08:00:00Z', awareAt: '2026-11-24T08:00:00Z', reportedBy: 'r' };
+    const triage = { isIncident: true, category: 'c', severity: 'low', personalData: false };
+    await problem(await sys.api('/incidents', { method: 'POST', json: { ...valid, organisationId: 'no-such-org', triage: { ...triage, awareAt: '2026-11-24T07:00:00Z' } } }), 422, ['organisationId', 'triage.awareAt', 'triage.awarenessReason']);
+    expect((await sys.api(`/incidents/zendesk:BAD-${pid}`)).status).toBe(404);
     await problem(await sys.api('/incidents/jira', { method: 'POST', json: { webhookEvent: 'jira:issue_created', issue: { fields: {} } } }), 422, ['issue.key', 'issue.fields.summary', 'issue.fields.created']);
     await problem(await sys.api('/incidents/jira', { method: 'POST', json: { issue: { key: 'A-1' } } }), 422, ['webhookEvent']);
     await problem(await sys.api('/incidents/jira', { method: 'POST', json: { webhookEvent: 'jira:issue_updated', timestamp: 1e20, issue: { key: 'A-1' } } }), 422, ['timestamp']);

@@ -24,6 +24,7 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     similarNonconformities: record('similarNonconformities'),
     notifyNc: record('notifyNc'),
     recordIncidentProgress: record('recordIncidentProgress'),
+    recordIncidentEntry: record('recordIncidentEntry'),
     notifyTicket: record('notifyTicket'),
     recordDeadLetter: record('recordDeadLetter'),
     raiseNonconformity: record('raiseNonconformity'),

@@ -1,6 +1,6 @@
 import { WorkflowFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DAY_MS, HOUR_MS, type FormData } from '../../libs/domain/src';
+import { addDays, DAY_MS, endOfDay, formErrors, HOUR_MS, localDate, notificationSchedule, type FormData } from '../../libs/domain/src';
 import { cancelNcUpdate, completeTaskUpdate, ncStateQuery, SearchAttr } from '../../libs/temporal/src/definitions';
 import { correctiveAction } from '../../workflows';
 import { recordingActivities } from '../support/fake-activities';
@@ -178,9 +178,10 @@ describe('correctiveAction on the time-skipping server', () => {
     await complete(`${slug}appr1`, { decision: 'approve' });
     await env.sleep(40 * DAY_MS);
     await complete(`${slug}a1n1`, { done: 'Done', evidence: ['https://e.example.com/1'] });
-    // 90 - 49 days left, minus 35 days for review, ISMS changes and closure: the wait shrinks to about 6 days.
+    // 90 - 49 = 41 days left: review, ISMS changes and closure want 35, and keep half of what is left: the wait shrinks to about 20 days.
     const state = await reaches(handle, 'effectivenessWait');
-    expect(Date.parse(state.stepDueAt!)).toBeLessThanOrEqual(Date.parse(closeBy) - 35 * DAY_MS + HOUR_MS);
+    expect(Date.parse(state.stepDueAt!)).toBeLessThanOrEqual(Date.parse(closeBy) - 20.5 * DAY_MS + HOUR_MS);
+    expect(Date.parse(state.stepDueAt!)).toBeGreaterThan(Date.parse(closeBy) - 21 * DAY_MS);
     // Nobody reviews: the ISMS manager is warned 14 days before, then the miss is recorded.
     await env.sleep(30 * DAY_MS);
     expect(fake.callsOf('notifyNc').filter((c) => c.args.ncNumber === number).map((c) => c.args.key)).toEqual(['deadline-warning']);
@@ -191,6 +192,54 @@ describe('correctiveAction on the time-skipping server', () => {
     expect(fake.callsOf('recordNcProgress').some((c) => c.args.ncNumber === number && c.args.deadlineMissedAt)).toBe(true);
     expect(Date.parse((await taskInputs(`${slug}eff1`)).dueAt)).toBeLessThanOrEqual(Date.parse(closeBy));
     await handle.executeUpdate(cancelNcUpdate, { args: [{ reason: 'test over', by: 'test' }] }).catch(() => undefined);
+  });
+
+  it('an external major with a tight body deadline: every step, action, reminder, escalation and warning ends inside it, even with owners who take all their time', async () => {
+    const t = await env.currentTimeMs();
+    const tz = 'Europe/Berlin';
+    const closeBy = endOfDay(localDate(t + 45 * DAY_MS, tz), tz);
+    const planDueAt = endOfDay(localDate(t + 14 * DAY_MS, tz), tz);
+    const { handle, number, slug } = await raise({ source: 'externalAudit', classification: 'major', deadlines: { planDueAt, closeBy }, timeZone: tz });
+    /** The owner completes each task a minute before it is due. */
+    const atTheLastMinute = async (taskId: string, data: FormData) => {
+      const opened = await taskInputs(taskId);
+      await env.sleep(Date.parse(opened.dueAt) - 60_000 - (await env.currentTimeMs()));
+      await complete(taskId, data);
+      return opened;
+    };
+    const today = () => env.currentTimeMs().then((ms) => localDate(ms, tz));
+    await atTheLastMinute(`${slug}corr`, { correction: 'Contained', correctedOn: await today() });
+    await atTheLastMinute(`${slug}rc1`, GOOD_ROOT_CAUSE);
+    const planTask = await taskInputs(`${slug}plan1`);
+    await env.sleep(Date.parse(planTask.dueAt) - 60_000 - (await env.currentTimeMs()));
+    // The plan form knows the body deadline: an action due after the last day that fits is refused, naming it.
+    const latest = planTask.form.context.actionsDueBy as string;
+    const tooLate = formErrors(planTask.form, { actions: [{ description: 'Fix', owner: 'it@example.com', due: addDays(latest, 1) }] }, new Date(await env.currentTimeMs()).toISOString());
+    expect(tooLate[0].message).toContain(localDate(closeBy, tz));
+    await complete(`${slug}plan1`, { actions: [{ description: 'Fix', owner: 'it@example.com', due: latest }] });
+    const approval = await atTheLastMinute(`${slug}appr1`, { decision: 'approve' });
+    // The plan took all its time, yet the approval got a real share of it.
+    expect(Date.parse(approval.dueAt) - Date.parse(planTask.dueAt)).toBeGreaterThanOrEqual(DAY_MS - 120_000);
+    expect(Date.parse(approval.dueAt)).toBeLessThanOrEqual(Date.parse(planDueAt));
+    await atTheLastMinute(`${slug}a1n1`, { done: 'Done', evidence: ['https://e.example.com/1'] });
+    const waiting = await reaches(handle, 'effectivenessWait');
+    await env.sleep(Date.parse(waiting.stepDueAt!) - (await env.currentTimeMs()) + 1000);
+    await atTheLastMinute(`${slug}eff1`, { effective: 'yes', method: 'Sample', evidence: ['https://e.example.com/2'] });
+    await atTheLastMinute(`${slug}isms1`, { summary: 'Backup policy 2.1' });
+    await atTheLastMinute(`${slug}close1`, { decision: 'approve' });
+    expect(await handle.result()).toMatchObject({ step: 'closed', deadlineMissed: false });
+
+    const opened = fake.callsOf('openTask').filter((c) => c.args.externalRef === number);
+    expect(opened.map((c) => c.args.taskId.replace(slug, ''))).toEqual(['corr', 'rc1', 'plan1', 'appr1', 'a1n1', 'eff1', 'isms1', 'close1']);
+    for (const task of opened.map((c) => c.args)) {
+      expect(Date.parse(task.dueAt)).toBeLessThanOrEqual(Date.parse(closeBy));
+      // Every reminder and escalation its humanTask could send falls on or before the body deadline.
+      for (const n of notificationSchedule(task.dueAt, task.policy, new Date(t).toISOString(), task.notifyUntil)) expect(Date.parse(n.at)).toBeLessThanOrEqual(Date.parse(closeBy));
+    }
+    const warned = fake.callsOf('notifyNc').filter((c) => c.args.ncNumber === number);
+    expect(warned.map((c) => c.args.key)).toEqual(['deadline-warning']);
+    expect(warned[0].at).toBeLessThan(Date.parse(closeBy));
+    expect(fake.callsOf('sendTaskMail').filter((c) => opened.some((o) => o.args.taskId === c.args.taskId)).every((c) => c.at <= Date.parse(closeBy))).toBe(true);
   });
 
   it('an admin cancels it with a reason: the open task is cancelled and the cancellation recorded', async () => {

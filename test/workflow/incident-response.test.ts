@@ -1,7 +1,9 @@
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DAY_MS, HOUR_MS, addMonth, type FormData, type TicketEvent } from '../../libs/domain/src';
+import { DAY_MS, HOUR_MS, addMonthsInZone, type FormData, type TicketEvent } from '../../libs/domain/src';
+
+const addMonth = (iso: string) => addMonthsInZone(iso, 1, 'UTC');
 import { completeTaskUpdate, incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/temporal/src/definitions';
 import { incidentResponse } from '../../workflows';
 import { recordingActivities } from '../support/fake-activities';
@@ -61,7 +63,9 @@ describe('incidentResponse on the time-skipping server', () => {
   }
   /** The input a task was opened with, once its first activity ran. */
   const opened = (taskId: string) => until(`task ${taskId} opened`, () => fake.callsOf('openTask').find((c) => c.args.taskId === taskId)?.args);
-  const entries = (id: string) => fake.callsOf('recordIncidentProgress').filter((c) => c.args.incidentId === id && c.args.entry).map((c) => c.args.entry);
+  /** Timeline entries, from the incident and from its report children. */
+  const entries = (id: string) =>
+    fake.calls.filter((c) => (c.name === 'recordIncidentProgress' || c.name === 'recordIncidentEntry') && c.args.incidentId === id && c.args.entry).map((c) => c.args.entry);
   const kinds = (id: string) => entries(id).map((e) => e.kind as string);
   const report_ = (extra: Record<string, string> = {}) => ({ reference: 'CASE-1', evidence: ['https://portal.example.com/receipt'], ...extra }) as unknown as FormData;
 
@@ -127,23 +131,137 @@ describe('incidentResponse on the time-skipping server', () => {
     expect(kinds(h.id)).not.toContain('deadlineMissed');
   });
 
-  it('a DORA major incident classified late: the initial report is already overdue, then the chain runs from each submission', async () => {
+  it('a DORA incident classified as major only after 24 h: the initial is due 4 h after the classification, then the chain runs from each submission', async () => {
     const h = await report({ triage: { ...triaged, personalData: false, financialEntity: true, criticalServicesAffected: true, doraThresholdsMet: 2 } });
     expect((await opened(`${h.slug}assess`)).instructions).toContain('The triage indicates a DORA major incident');
     await h.at(30);
     await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
-    await until('initial missed', () => entries(h.id).some((e) => e.kind === 'deadlineMissed' && e.data.report === 'dora-initial'));
-    await complete(`${h.slug}dorainitial1`, report_({ lateReason: 'Classified as major only at 30 h' }), 'ciso@example.com');
+    const classifiedAt = Date.parse(await until('assessment recorded', () => entries(h.id).find((e) => e.key === 'assessment')?.at as string | undefined));
+    expect((await opened(`${h.slug}dorainitial1`)).dueAt).toBe(new Date(classifiedAt + 4 * HOUR_MS).toISOString());
+    await env.sleep(HOUR_MS);
+    await complete(`${h.slug}dorainitial1`, report_(), 'ciso@example.com');
     const initialAt = await until('initial recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-initial')?.at as string | undefined);
-    await taskStarted(`${h.slug}doraintermed1`);
     expect((await opened(`${h.slug}doraintermed1`)).dueAt).toBe(new Date(Date.parse(initialAt) + 72 * HOUR_MS).toISOString());
     await h.at(60);
     await complete(`${h.slug}doraintermed1`, report_(), 'ciso@example.com');
     const intermediateAt = await until('intermediate recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-intermediate')?.at as string | undefined);
-    await taskStarted(`${h.slug}dorafinal1`);
     expect((await opened(`${h.slug}dorafinal1`)).dueAt).toBe(addMonth(intermediateAt));
+    expect(kinds(h.id)).not.toContain('deadlineMissed');
+    expect((await h.handle.query(incidentStateQuery)).deadlines.find((d) => d.report === 'dora-initial')?.state).toBe('submitted');
     await complete(`${h.slug}dorafinal1`, report_(), 'ciso@example.com');
     expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['dora'] });
+  });
+
+  it('an updated intermediate report after recovery moves the final report to a month after it, on the Berlin calendar across the spring DST change', async () => {
+    // Early March 2027: a month later Berlin is on summer time, so the final is due an hour earlier in UTC than on the UTC calendar.
+    const march = Date.parse('2027-03-10T09:00:00.000Z');
+    if ((await env.currentTimeMs()) < march) await env.sleep(march - (await env.currentTimeMs()));
+    const h = await report({ timeZone: 'Europe/Berlin', triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
+    await complete(`${h.slug}dorainitial1`, report_(), 'ciso@example.com');
+    await h.at(40);
+    await complete(`${h.slug}doraintermed1`, report_(), 'ciso@example.com');
+    const first = await until('intermediate recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-intermediate')?.at as string | undefined);
+    expect((await opened(`${h.slug}dorafinal1`)).dueAt).toBe(addMonthsInZone(first, 1, 'Europe/Berlin'));
+    expect(Date.parse(addMonthsInZone(first, 1, 'Europe/Berlin'))).toBe(Date.parse(addMonth(first)) - HOUR_MS);
+    await h.at(100);
+    await h.event('rec', 'recovered', { at: new Date(h.t0 + 100 * HOUR_MS).toISOString() });
+    // An updated intermediate is owed without undue delay (internal target 24 h): a second report child.
+    expect((await opened(`${h.slug}doraintermed2`)).dueAt).toBe(new Date(h.t0 + 124 * HOUR_MS).toISOString());
+    await h.at(110);
+    await complete(`${h.slug}doraintermed2`, report_({ reference: 'CASE-1-UPD' }), 'ciso@example.com');
+    const updated = await until('update recorded', () => entries(h.id).find((e) => e.key === 'report:dora-intermediate:2')?.at as string | undefined);
+    // The final report's child is re-planned: its task is replaced by one due a month after the update, on the Berlin calendar.
+    expect((await opened(`${h.slug}dorafinal1r2`)).dueAt).toBe(addMonthsInZone(updated, 1, 'Europe/Berlin'));
+    await until('first final task cancelled', () => fake.callsOf('cancelTask').some((c) => c.args.taskId === `${h.slug}dorafinal1`));
+    const view = await h.handle.query(incidentStateQuery);
+    expect(view.deadlines.find((d) => d.report === 'dora-intermediate')?.submissions.map((x) => x.reference)).toEqual(['CASE-1', 'CASE-1-UPD']);
+    await complete(`${h.slug}dorafinal1r2`, report_(), 'ciso@example.com');
+    expect(await resolveAndClose(h)).toMatchObject({ step: 'closed' });
+  });
+
+  it('a DORA deadline that will not be met: the owner is asked to announce the delay to the authority before it passes', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await h.at(1);
+    await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
+    const initial = await opened(`${h.slug}dorainitial1`);
+    const dueAt = Date.parse(initial.dueAt);
+    // At 3/4 of its 4 hours, with the report still not in: the announcement task, due at the deadline.
+    await env.sleep(dueAt - HOUR_MS / 2 - (await env.currentTimeMs()));
+    const announce = await opened(`${h.slug}dorainitial1delay`);
+    expect(announce).toMatchObject({ dueAt: initial.dueAt, assignee: 'ciso@example.com' });
+    expect(announce.instructions).toContain('Art. 5(3)');
+    await complete(`${h.slug}dorainitial1delay`, { reasons: 'Payments team still collecting the figures', reference: 'Portal message 7781', expectedOn: '2030-01-01' }, 'ciso@example.com');
+    const announced = await until('delay announced', () => entries(h.id).find((e) => e.kind === 'delayAnnounced'));
+    expect(Date.parse(announced.at)).toBeLessThan(dueAt);
+    await env.sleep(HOUR_MS);
+    await until('missed recorded', () => entries(h.id).find((e) => e.kind === 'deadlineMissed' && e.data.report === 'dora-initial'));
+    await until('the incident shows it missed', () => fake.callsOf('recordIncidentProgress').some((c) => c.args.incidentId === h.id && c.args.deadlines.some((d: { report: string; state: string }) => d.report === 'dora-initial' && d.state === 'missed')) || undefined);
+    await complete(`${h.slug}dorainitial1`, report_({ lateReason: 'Announced: figures were late' }), 'ciso@example.com');
+    const sent = await until('late initial recorded', () => entries(h.id).find((e) => e.key === 'report:dora-initial:1'));
+    expect(sent.data).toMatchObject({ late: true, lateReason: 'Announced: figures were late' });
+    await until('shown submitted late', async () => ((await h.handle.query(incidentStateQuery)).deadlines.find((d) => d.report === 'dora-initial')?.state === 'submitted late' ? true : undefined));
+    await env.client.workflow.getHandle(h.handle.workflowId).terminate('test done');
+  });
+
+  it('NIS2, still being handled a month after the notification: a progress report then, the final a month after handling ends', async () => {
+    const h = await report({ timeZone: 'Europe/Berlin', triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, true, false), 'ciso@example.com');
+    await complete(`${h.slug}nisearlywarn1`, report_(), 'ciso@example.com');
+    await h.at(30);
+    await complete(`${h.slug}nisnotificat1`, report_(), 'ciso@example.com');
+    const notifiedAt = await until('notification recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'nis2-notification')?.at as string | undefined);
+    const progress = await opened(`${h.slug}nisprogress1`);
+    expect(progress.dueAt).toBe(addMonthsInZone(notifiedAt, 1, 'Europe/Berlin'));
+    await env.sleep(Date.parse(progress.dueAt) - DAY_MS - (await env.currentTimeMs()));
+    await complete(`${h.slug}nisprogress1`, report_({ reference: 'CSIRT-PROGRESS' }), 'ciso@example.com');
+    await until('progress recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'nis2-progress'));
+    await env.sleep(10 * DAY_MS);
+    expect(fake.callsOf('openTask').some((c) => c.args.taskId.startsWith(`${h.slug}nisfinal`))).toBe(false);
+    const resolvedAt = new Date(await env.currentTimeMs()).toISOString();
+    await h.event('res', 'resolved', { at: resolvedAt });
+    expect((await opened(`${h.slug}nisfinal1`)).dueAt).toBe(addMonthsInZone(resolvedAt, 1, 'Europe/Berlin'));
+    await complete(`${h.slug}review1`, { method: '5 Whys', rootCause: 'x', lessons: 'y', controlFailed: 'no' });
+    await complete(`${h.slug}nisfinal1`, report_(), 'ciso@example.com');
+    await complete(`${h.slug}close1`, { decision: 'approve' }, 'ciso@example.com');
+    const done = await h.handle.result();
+    expect(done.deadlines.map((d) => [d.report, d.state])).toEqual([
+      ['nis2-early-warning', 'submitted'],
+      ['nis2-notification', 'submitted'],
+      ['nis2-progress', 'submitted'],
+      ['nis2-final', 'submitted'],
+    ]);
+    expect(kinds(h.id)).not.toContain('deadlineMissed');
+  });
+
+  it('triage records a later awareness with its reason: the record keeps both, the clocks count from the later one', async () => {
+    const h = await report({ triage: undefined });
+    const later = new Date(h.t0 + 3 * HOUR_MS).toISOString();
+    await h.at(4);
+    const triage = { isIncident: 'incident', category: 'data leak', severity: 'high', personalData: 'yes', entity: 'neither', financialEntity: 'no', criticalServicesAffected: 'no', maliciousAccess: 'no', doraThresholdsMet: '0' };
+    await complete(`${h.slug}triage`, { ...triage, awareAt: later, awarenessReason: 'Logs had to be checked to confirm exfiltration' }, 'handler@example.com');
+    await complete(`${h.slug}assess`, assessment(true, false, false), 'ciso@example.com');
+    expect((await opened(`${h.slug}gdprauthorit1`)).dueAt).toBe(new Date(h.t0 + 75 * HOUR_MS).toISOString());
+    const view = await h.handle.query(incidentStateQuery);
+    expect(view.awareness).toEqual({ fromTicket: h.input.awareAt, recorded: later, reason: 'Logs had to be checked to confirm exfiltration' });
+    expect(fake.callsOf('recordIncidentProgress').find((c) => c.args.incidentId === h.id && c.args.awareness)?.args.awareness).toEqual({ recorded: later, reason: 'Logs had to be checked to confirm exfiltration' });
+    await env.client.workflow.getHandle(h.handle.workflowId).terminate('test done');
+  });
+
+  it('a long incident continues as new while it waits for the ticket, and carries its state', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false }, policy: { continueAsNewAfterEvents: 60 } });
+    await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+    for (let i = 0; i < 12; i++) await h.event(`c${i}`, 'comment', { comment: `note ${i}` });
+    const first = h.handle.workflowId;
+    await until('continued as new', async () => ((await env.client.workflow.getHandle(first).describe()).runId !== h.handle.firstExecutionRunId ? true : undefined));
+    await h.event('c0', 'comment', { comment: 'a repeat' });
+    await h.event('c-last', 'comment', { comment: 'after' });
+    await until('last comment recorded', () => kinds(h.id).filter((k) => k === 'ticket:comment').length === 13 || undefined);
+    const latest = env.client.workflow.getHandle(first);
+    await latest.signal(ticketEventSignal, { eventId: 'resolve-1', type: 'resolved', at: new Date().toISOString() });
+    await complete(`${h.slug}review1`, { method: '5 Whys', rootCause: 'x', lessons: 'y', controlFailed: 'no' });
+    await complete(`${h.slug}close1`, { decision: 'approve' }, 'ciso@example.com');
+    expect(await latest.result()).toMatchObject({ step: 'closed', handling: 'resolved' });
   });
 
   it('repeated webhooks deliver an event once; the ticket is told of every step', async () => {

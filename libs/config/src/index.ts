@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMINDER_POLICY, type CorrectiveActionPolicy, type IncidentPolicy, type TaskReminderPolicy } from '../../domain/src';
+import { DEFAULT_CORRECTIVE_ACTION_POLICY, DEFAULT_INCIDENT_POLICY, DEFAULT_REMINDER_POLICY, isTimeZone, type CorrectiveActionPolicy, type IncidentPolicy, type TaskReminderPolicy } from '../../domain/src';
 
 /** Everything configurable, read once from the environment (a secret may come from `<NAME>_FILE`). */
 export interface AppConfig {
@@ -17,6 +17,8 @@ export interface AppConfig {
   nc: { ismsManager?: string; policy: CorrectiveActionPolicy };
   /** Who handles incidents, protects data and owns security, unless an incident names them. */
   incidents: { handler?: string; dpo?: string; ciso?: string; policy: IncidentPolicy };
+  /** ORGANISATION_TIME_ZONE: the calendar (IANA zone) of incidents and nonconformities that name no organisation. */
+  timeZone: string;
   /** Per ticketing system (TICKET_WEBHOOKS). */
   webhooks: Record<string, TicketSystem>;
   /** METRICS_PORT: where the API or the worker serves Prometheus metrics (`/metrics`); none when unset. */
@@ -70,6 +72,12 @@ function int(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = read(env, name) ?? fallback;
+  if (!isTimeZone(value)) throw new ConfigError(`${name} must be an IANA time zone such as Europe/Berlin, got "${value}"`);
+  return value;
+}
+
 function hoursList(env: Env, name: string, fallback: number[]): number[] {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
@@ -96,19 +104,9 @@ function webhooks(raw: string | undefined): AppConfig['webhooks'] {
     if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) throw new ConfigError(`${where}.secret must be at least 16 characters`);
     if ((url !== undefined || verifyInbound === true) && secret === undefined) throw new ConfigError(`${where} needs a secret: ${url !== undefined ? 'outbound calls are signed with it' : 'verifyInbound checks signatures with it'}`);
     if (verifyInbound !== undefined && typeof verifyInbound !== 'boolean') throw new ConfigError(`${where}.verifyInbound must be true or false`);
-    if (timeZone !== undefined && !isTimeZone(timeZone)) throw new ConfigError(`${where}.timeZone must be an IANA time zone such as Europe/Berlin`);
+    if (timeZone !== undefined && (typeof timeZone !== 'string' || !isTimeZone(timeZone))) throw new ConfigError(`${where}.timeZone must be an IANA time zone such as Europe/Berlin`);
   }
   return parsed as AppConfig['webhooks'];
-}
-
-function isTimeZone(zone: unknown): boolean {
-  if (typeof zone !== 'string') return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -139,7 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, 'PORT', 3000);
   const d = DEFAULT_REMINDER_POLICY;
   const nc = DEFAULT_CORRECTIVE_ACTION_POLICY;
-  const days = (name: keyof CorrectiveActionPolicy) => int(env, `NC_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, nc[name]);
+  const days = (name: keyof CorrectiveActionPolicy) => int(env, `NC_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, nc[name] ?? 0);
   return {
     databaseUrl: required(env, 'DATABASE_URL'),
     temporal: {
@@ -183,8 +181,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
         closureDays: int(env, 'INCIDENT_CLOSURE_DAYS', DEFAULT_INCIDENT_POLICY.closureDays),
         reportReminderFractions: DEFAULT_INCIDENT_POLICY.reportReminderFractions,
         gdprSubjectsTargetHours: int(env, 'GDPR_SUBJECTS_TARGET_HOURS', DEFAULT_INCIDENT_POLICY.gdprSubjectsTargetHours),
+        doraUpdateTargetHours: int(env, 'DORA_UPDATE_TARGET_HOURS', DEFAULT_INCIDENT_POLICY.doraUpdateTargetHours),
+        announceDelayAtFraction: DEFAULT_INCIDENT_POLICY.announceDelayAtFraction,
+        continueAsNewAfterEvents: DEFAULT_INCIDENT_POLICY.continueAsNewAfterEvents,
       },
     },
+    timeZone: timeZone(env, 'ORGANISATION_TIME_ZONE', 'UTC'),
     nc: {
       ismsManager: read(env, 'ISMS_MANAGER_EMAIL'),
       policy: Object.fromEntries(Object.keys(nc).map((k) => [k, days(k as keyof CorrectiveActionPolicy)])) as unknown as CorrectiveActionPolicy,

@@ -160,7 +160,13 @@ export class Incident {
   @Column({ type: 'text' }) description!: string;
   @Column({ type: 'timestamptz', name: 'detected_at' }) detectedAt!: Date;
   @Column({ type: 'timestamptz', name: 'reported_at' }) reportedAt!: Date;
+  /** Awareness as the ticket gave it (by default its creation). */
   @Column({ type: 'timestamptz', name: 'aware_at' }) awareAt!: Date;
+  /** A later awareness recorded at triage, with its reason: the clocks count from it (DOMAIN.md 4). */
+  @Column({ type: 'timestamptz', name: 'recorded_aware_at', nullable: true }) recordedAwareAt!: Date | null;
+  @Column({ type: 'text', name: 'awareness_reason', nullable: true }) awarenessReason!: string | null;
+  /** The organisation whose calendar the clocks follow (none: INCIDENT_TIME_ZONE). */
+  @Column({ type: 'text', name: 'organisation_id', nullable: true }) organisationId!: string | null;
   @Column({ type: 'text', name: 'reported_by' }) reportedBy!: string;
   @Column({ type: 'jsonb', name: 'affected_assets', default: () => "'[]'" }) affectedAssets!: string[];
   @Column({ type: 'text' }) handler!: string;

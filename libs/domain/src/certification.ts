@@ -4,28 +4,10 @@
  * before each of them so the evidence shows an ISMS that ran all year. Dates are calendar days
  * (`YYYY-MM-DD`) in the organisation's time zone; nothing here reads a clock.
  */
+import { addDays, addMonths, daysBetween, weekday, type CalendarDate } from './time';
 
-export type CalendarDate = string;
-
-const DAY = 86_400_000;
-const parse = (d: CalendarDate) => Date.parse(`${d}T00:00:00Z`);
-const format = (ms: number): CalendarDate => new Date(ms).toISOString().slice(0, 10);
-
-export function addDays(d: CalendarDate, days: number): CalendarDate {
-  return format(parse(d) + days * DAY);
-}
-
-/** Whole months later, on the same day or the month's last day (29 Feb + 12 months = 28 Feb). */
-export function addMonths(d: CalendarDate, months: number): CalendarDate {
-  const [y, m, day] = d.split('-').map(Number);
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(day, last));
-  return format(first.getTime());
-}
-
-export const daysBetween = (from: CalendarDate, to: CalendarDate) => Math.round((parse(to) - parse(from)) / DAY);
-const weekday = (d: CalendarDate) => new Date(parse(d)).getUTCDay(); // 0 = Sunday
+const later = (a: CalendarDate, b: CalendarDate) => (a > b ? a : b);
+const earlier = (a: CalendarDate, b: CalendarDate) => (a < b ? a : b);
 const yearOf = (d: CalendarDate) => Number(d.slice(0, 4));
 
 /** Monday of the ISO week a date falls in: two dates in one week share it. */
@@ -99,24 +81,24 @@ export function plannedAudits(
   const s2Earliest = `${s2Year}-01-01`;
   const recertDate = booked.recertification ?? plan(addMonths(expiry, -rules.recertificationLeadMonths));
   const s2LatestByYear = `${s2Year}-12-31`;
-  const s2Latest = parse(s2LatestByYear) < parse(recertDate) ? s2LatestByYear : addDays(recertDate, -1);
+  const s2Latest = s2LatestByYear < recertDate ? s2LatestByYear : addDays(recertDate, -1);
   // About a year after surveillance 1, inside its calendar year and before recertification.
   const s2Target = addMonths(s1, 12);
   const s2 =
     booked.surveillance2 ??
-    plan(format(Math.min(Math.max(parse(s2Target), parse(s2Earliest)), parse(addDays(s2Latest, -rules.surveillanceLeadDays)))));
+    plan(earlier(later(s2Target, s2Earliest), addDays(s2Latest, -rules.surveillanceLeadDays)));
 
   return [
-    { kind: 'surveillance1', date: s1, latest: s1Latest, booked: !!booked.surveillance1, outsideRules: parse(s1) > parse(s1Latest) },
+    { kind: 'surveillance1', date: s1, latest: s1Latest, booked: !!booked.surveillance1, outsideRules: s1 > s1Latest },
     {
       kind: 'surveillance2',
       date: s2,
       earliest: s2Earliest,
       latest: s2Latest,
       booked: !!booked.surveillance2,
-      outsideRules: parse(s2) < parse(s2Earliest) || parse(s2) > parse(s2Latest),
+      outsideRules: s2 < s2Earliest || s2 > s2Latest,
     },
-    { kind: 'recertification', date: recertDate, latest: addDays(expiry, -1), booked: !!booked.recertification, outsideRules: parse(recertDate) >= parse(expiry) },
+    { kind: 'recertification', date: recertDate, latest: addDays(expiry, -1), booked: !!booked.recertification, outsideRules: recertDate >= expiry },
   ];
 }
 
@@ -205,8 +187,8 @@ export function planProgramme(
       if (daysBetween(auditDue, due) < rules.reviewAfterAuditDays) due = onWorkingDay(addDays(auditDue, rules.reviewAfterAuditDays + 2));
     }
     // One heavy activity per week: move to the next free week, or the previous one at the end of the window.
-    while (taken.has(weekOf(due)) && parse(addDays(due, 7)) <= parse(lastAllowed)) due = onWorkingDay(addDays(due, 7));
-    while (taken.has(weekOf(due)) || parse(due) > parse(lastAllowed)) due = onWorkingDay(addDays(due, -7));
+    while (taken.has(weekOf(due)) && addDays(due, 7) <= lastAllowed) due = onWorkingDay(addDays(due, 7));
+    while (taken.has(weekOf(due)) || due > lastAllowed) due = onWorkingDay(addDays(due, -7));
     taken.add(weekOf(due));
     heavy.push({ kind, due, heavy: true, forAudit: audit.kind });
   }
@@ -215,7 +197,7 @@ export function planProgramme(
     Array.from({ length: times }, (_, i) => ({ kind, due: at((i + 1) / times), heavy: false, forAudit: audit.kind }));
   const readinessCheck = { kind: 'readinessCheck' as const, due: onWorkingDay(addDays(audit.date, -rules.readinessDays)), heavy: false, forAudit: audit.kind };
   return withIds([...heavy, ...repeated('accessReview', rules.accessReviewsPerYear), ...repeated('kpiMeasurement', rules.kpiMeasurementsPerYear), readinessCheck]).sort(
-    (a, b) => parse(a.due) - parse(b.due) || a.id.localeCompare(b.id),
+    (a, b) => a.due.localeCompare(b.due) || a.id.localeCompare(b.id),
   );
 }
 
@@ -223,7 +205,7 @@ export function planProgramme(
 function withIds(activities: Array<Omit<PlannedActivity, 'id'>>): PlannedActivity[] {
   const seen = new Map<string, number>();
   return [...activities]
-    .sort((a, b) => parse(a.due) - parse(b.due))
+    .sort((a, b) => a.due.localeCompare(b.due))
     .map((a) => {
       const n = (seen.get(a.kind) ?? 0) + 1;
       seen.set(a.kind, n);
@@ -258,10 +240,10 @@ export function readiness(activities: ActivityStatus[], auditDate: CalendarDate,
   const live = activities.filter((a) => a.status !== 'cancelled' && a.status !== 'notTracked');
   const done = live.filter((a) => a.status === 'completed');
   const open = live.filter((a) => a.status !== 'completed');
-  const overdue = open.filter((a) => parse(a.due) < parse(today));
+  const overdue = open.filter((a) => a.due < today);
   const heavyDone = done.filter((a) => a.heavy && a.completedOn);
   const windowStart = addDays(auditDate, -7 * bunching.weeks);
-  const late = heavyDone.filter((a) => parse(a.completedOn!) >= parse(windowStart));
+  const late = heavyDone.filter((a) => a.completedOn! >= windowStart);
   const lateShare = heavyDone.length ? late.length / heavyDone.length : 0;
   return { auditDate, done, open, overdue, lateShare, bunched: heavyDone.length >= 2 && lateShare >= bunching.share };
 }

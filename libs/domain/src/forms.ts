@@ -3,8 +3,9 @@
  * an effectiveness verdict). Declarative and JSON-safe, so it travels in the workflow input; the
  * task page renders it, and one pure check validates it in the API and in the Update validator.
  */
-import { isCalendarDate, isEmail, textProblem } from './input';
+import { isCalendarDate, isDateTime, isEmail, textProblem } from './input';
 import type { FieldError } from './tasks';
+import { localDate } from './time';
 
 export type FieldType = 'text' | 'textarea' | 'select' | 'date' | 'email' | 'urls';
 
@@ -146,6 +147,18 @@ export const FORM_CHECKS = {
     const late = context.dueAt && Date.parse(now) > Date.parse(context.dueAt);
     return late && !values.lateReason ? [{ field: 'data.lateReason', message: `The deadline (${context.dueAt}) has passed: say why the report is late` }] : [];
   },
+  /**
+   * A later awareness (DOMAIN.md 4, "Counting time"): an instant with its offset, not before the
+   * ticket's awareness (the earliest recorded moment), not in the future, and with its reason.
+   */
+  incidentTriage(values: FormData, context: Record<string, string>, now: string): FieldError[] {
+    const at = typeof values.awareAt === 'string' ? values.awareAt.trim() : '';
+    if (!at) return values.awarenessReason ? [{ field: 'data.awareAt', message: 'Give the later awareness the reason is for, or leave both empty' }] : [];
+    if (!isDateTime(at)) return [{ field: 'data.awareAt', message: 'Became aware must be a date and time with its offset, e.g. 2026-03-01T14:30+01:00' }];
+    if (Date.parse(at) < Date.parse(context.awareAt)) return [{ field: 'data.awareAt', message: `The ticket's awareness (${context.awareAt}) is the earliest recorded moment: a recorded awareness can only be later` }];
+    if (Date.parse(at) > Date.parse(now)) return [{ field: 'data.awareAt', message: 'Became aware cannot be in the future' }];
+    return values.awarenessReason ? [] : [{ field: 'data.awarenessReason', message: 'Say why awareness came later than the ticket: the authority will ask' }];
+  },
   /** A failed control must be named, or no nonconformity can be raised against it. */
   incidentReview(values: FormData): FieldError[] {
     return values.controlFailed === 'yes' && !values.failedControl ? [{ field: 'data.failedControl', message: 'Name the control that failed' }] : [];
@@ -171,12 +184,22 @@ export const FORM_CHECKS = {
     if (Number.isNaN(completed)) return [{ field: 'data.completed', message: 'Staff who completed it must be a whole number' }];
     return completed > staff ? [{ field: 'data.completed', message: 'More people completed it than are in scope' }] : [];
   },
-  /** Every action is due in the future. */
-  actionPlan(values: FormData, _context: Record<string, string>, now: string): FieldError[] {
-    const today = now.slice(0, 10);
+  /**
+   * Every action is due after today (in the organisation's zone), and with a certification body's
+   * closure deadline no later than the last day that leaves the closing steps their time.
+   */
+  actionPlan(values: FormData, context: Record<string, string>, now: string): FieldError[] {
+    const today = localDate(now, context.timeZone ?? 'UTC');
     const rows = (values.actions ?? []) as Array<Record<string, string>>;
-    return rows.flatMap((row, i) =>
-      row.due && row.due <= today ? [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: the due date must be after today` }] : [],
-    );
+    const by = context.actionsDueBy;
+    const deadline = `the certification body's closure deadline (${context.closeByDay}, ${context.closeBy})`;
+    if (by && by <= today) {
+      return [{ field: 'data.actions', message: `No action plan can fit before ${deadline}: the effectiveness review, ISMS changes and closure need the time left. Tell the certification body.` }];
+    }
+    return rows.flatMap((row, i) => {
+      if (row.due && row.due <= today) return [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: the due date must be after today` }];
+      if (row.due && by && row.due > by) return [{ field: `data.actions.${i}.due`, message: `Action ${i + 1}: due ${row.due} is too late for ${deadline}: actions must be done by ${by} to leave time for the effectiveness review, ISMS changes and closure` }];
+      return [];
+    });
   },
 };

@@ -4,7 +4,7 @@
  * where a control failed), closure. Pure types and forms shared by the workflow and the API.
  */
 import type { TaskForm } from './forms';
-import type { ReportKind } from './regulatory';
+import type { RegulatoryDeadline, RegulatoryFacts, ReportKind } from './regulatory';
 import type { TaskReminderPolicy } from './tasks';
 
 export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -45,6 +45,12 @@ export interface Triage {
   maliciousAccess?: boolean;
   /** How many of the other thresholds are met: clients, duration, geography, costs, reputation, data losses. */
   doraThresholdsMet?: number;
+  /**
+   * A later awareness than the ticket's creation, when a short investigation was needed to establish
+   * that a breach occurred (EDPB Guidelines 9/2022); the clocks then count from it. Needs its reason.
+   */
+  awareAt?: string;
+  awarenessReason?: string;
 }
 
 /**
@@ -67,6 +73,12 @@ export interface IncidentPolicy {
   reportReminderFractions: number[];
   /** GDPR Art. 34 says "without undue delay": the internal target for telling the data subjects. */
   gdprSubjectsTargetHours: number;
+  /** DORA's updated intermediate report "without undue delay" after recovery: the internal target. */
+  doraUpdateTargetHours: number;
+  /** DORA: at this fraction of a report's time, its owner is asked to announce a delay they foresee. */
+  announceDelayAtFraction: number;
+  /** Continue as new at a quiet moment once the history has this many events (Temporal warns at 10,240). */
+  continueAsNewAfterEvents: number;
 }
 
 export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
@@ -76,7 +88,15 @@ export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   closureDays: 7,
   reportReminderFractions: [0.5, 0.75, 0.9],
   gdprSubjectsTargetHours: 72,
+  doraUpdateTargetHours: 24,
+  announceDelayAtFraction: 0.75,
+  continueAsNewAfterEvents: 2000,
 };
+
+/** The policy an incident runs on: inputs stored before a field existed get its default. */
+export function incidentPolicy(input: Pick<IncidentInput, 'policy'>): IncidentPolicy {
+  return { ...DEFAULT_INCIDENT_POLICY, ...input.policy };
+}
 
 export interface IncidentInput {
   incidentId: string;
@@ -88,8 +108,12 @@ export interface IncidentInput {
   reportedAt: string;
   reportedBy: string;
   affectedAssets: string[];
-  /** When the organisation became aware: the regulatory clocks count from it. */
+  /** When the organisation became aware as the ticket says (by default the ticket's creation); triage may record a later one. */
   awareAt: string;
+  /** The organisation's IANA time zone, for "one month after" and "end of the day" (absent: UTC). */
+  timeZone?: string;
+  /** The organisation the incident belongs to, when the intake named one. */
+  organisationId?: string;
   handler: string;
   /** Assesses GDPR and submits its reports. */
   dpo: string;
@@ -99,8 +123,37 @@ export interface IncidentInput {
   ismsManager: string;
   triage?: Triage;
   taskPolicy: TaskReminderPolicy;
-  /** Absent in incidents started before it existed: they run on the defaults. */
-  policy?: IncidentPolicy;
+  /** Absent (or partial) in incidents started before it existed: they run on the defaults. */
+  policy?: Partial<IncidentPolicy>;
+  /** What a run that continued as new carries on with. */
+  carried?: IncidentCarried;
+}
+
+/** The state an incident's workflow carries into its next run (continue-as-new). */
+export interface IncidentCarried {
+  step: IncidentStep;
+  handling: string;
+  severity?: IncidentSeverity;
+  ncNumber?: string;
+  facts: RegulatoryFacts;
+  awareness: IncidentAwareness;
+  seenEvents: string[];
+  /** Ticket events received but not yet applied when the run ended. */
+  pending?: TicketEvent[];
+  assessments: number;
+  /** Post-incident reviews started so far (their task ids carry the number). */
+  reviewRounds: number;
+  indications: string;
+  /** Report children started so far, per report: the next one gets the next number. */
+  reportsStarted: Partial<Record<ReportKind, number>>;
+  runs: number;
+}
+
+/** Both awareness records DOMAIN.md section 4 keeps: the ticket's and the one the clocks count from. */
+export interface IncidentAwareness {
+  fromTicket: string;
+  recorded: string;
+  reason?: string;
 }
 
 /** Who submits each report. */
@@ -120,7 +173,9 @@ const yesNo = (name: string, label: string) => ({ name, label, type: 'select' as
 const text = (name: string, label: string, required = true, help?: string) => ({ name, label, type: 'textarea' as const, required, help });
 
 export const incidentForms = {
-  triage: (): TaskForm => ({
+  /** `awareAt` is the ticket's awareness: triage may record a later one, with its reason. */
+  triage: (awareAt?: string): TaskForm => ({
+    ...(awareAt ? { check: 'incidentTriage' as const, context: { awareAt } } : {}),
     fields: [
       { name: 'isIncident', label: 'Event or incident?', type: 'select', required: true, options: ['incident', 'event'] },
       { name: 'category', label: 'Category', type: 'text', required: true, help: 'e.g. malware, phishing, data leak, outage, unauthorised access' },
@@ -138,6 +193,17 @@ export const incidentForms = {
         options: ['0', '1', '2', '3', '4', '5', '6'],
         help: 'clients affected > 10 % or > 100,000; duration > 24 h or critical downtime > 2 h; two or more Member States; costs > EUR 100,000; reputational impact; data losses',
       },
+      ...(awareAt
+        ? [
+            {
+              name: 'awareAt',
+              label: 'Became aware later than the ticket says?',
+              type: 'text' as const,
+              help: `only if a short investigation was needed to establish that it is an incident or breach: the moment it was established, e.g. 2026-03-01T14:30+01:00 (the ticket says ${awareAt}); the clocks then count from it`,
+            },
+            text('awarenessReason', 'Why awareness came later', false, 'required with a later awareness: what had to be established, and how'),
+          ]
+        : []),
     ],
   }),
   assessment: (): TaskForm => ({
@@ -159,6 +225,15 @@ export const incidentForms = {
       text('lateReason', 'If late: why', false, 'required when submitted after the deadline'),
     ],
     check: 'reportSubmission',
+    context: { report, dueAt },
+  }),
+  /** RTS 2025/301 Art. 5(3): a DORA report that will be late is announced to the authority, with reasons, before its deadline. */
+  announceDelay: (report: ReportKind, dueAt: string): TaskForm => ({
+    fields: [
+      text('reasons', 'Reasons for the delay, as told to the authority', true),
+      { name: 'reference', label: 'How and where the authority was told', type: 'text', required: true, help: 'portal receipt, case number, or the mail sent' },
+      { name: 'expectedOn', label: 'Expected submission date', type: 'date' },
+    ],
     context: { report, dueAt },
   }),
   review: (): TaskForm => ({
@@ -187,8 +262,101 @@ export interface IncidentView {
   handling: string;
   severity?: IncidentSeverity;
   regimes: string[];
-  deadlines: import('./regulatory').RegulatoryDeadline[];
+  /** Absent in incidents started before the rebuild. */
+  awareness?: IncidentAwareness;
+  timeZone?: string;
+  deadlines: RegulatoryDeadline[];
   nextDeadline?: string;
   ncNumber?: string;
   waitingFor: string;
+}
+
+/** What people call each report, in tasks and mails. */
+export const REPORT_TITLES: Record<ReportKind, string> = {
+  'gdpr-authority': 'GDPR breach notification to the supervisory authority',
+  'gdpr-subjects': 'GDPR communication to the data subjects',
+  'nis2-early-warning': 'NIS2 early warning',
+  'nis2-notification': 'NIS2 incident notification',
+  'nis2-progress': 'NIS2 progress report',
+  'nis2-final': 'NIS2 final report',
+  'dora-initial': 'DORA initial notification',
+  'dora-intermediate': 'DORA intermediate report',
+  'dora-final': 'DORA final report',
+};
+
+/** The clock a regulatoryReport child runs; a newer version from its incident replaces it. */
+export interface ReportPlan {
+  version: number;
+  dueAt: string;
+  startsAt: string;
+  basis: string;
+}
+
+/** One report owed, as its own workflow (`<incident workflow id>/report:<kind>:<n>`). */
+export interface RegulatoryReportInput {
+  incidentId: string;
+  system: string;
+  ticketId: string;
+  title: string;
+  report: ReportKind;
+  /** The n-th report of this kind for the incident (an updated intermediate is the 2nd, 3rd...). */
+  number: number;
+  /** Prefix of its task ids. */
+  taskPrefix: string;
+  owner: string;
+  escalateTo: string;
+  taskPolicy: TaskReminderPolicy;
+  reminderFractions: number[];
+  /** DORA (RTS 2025/301 Art. 5(3)): ask for the announcement of a delay at this fraction of the time; absent, none is owed. */
+  announceDelayAtFraction?: number;
+  plan: ReportPlan;
+}
+
+/** How a report child ended: submitted, or withdrawn because the facts no longer call for it. */
+export interface ReportOutcome {
+  report: ReportKind;
+  submission?: import('./regulatory').Submission;
+  withdrawn?: string;
+}
+
+/** The id of a report's workflow: readable, under its incident's. */
+export const reportWorkflowId = (incidentWorkflowId: string, report: ReportKind, n: number) => `${incidentWorkflowId}/report:${report}:${n}`;
+
+/** What each step of an incident waits for, in words (the Temporal UI's current details). */
+export const INCIDENT_WAITING_FOR: Record<IncidentStep, string> = {
+  triage: 'the handler to triage it',
+  assessment: 'the CISO to assess GDPR, NIS2 and DORA',
+  handling: 'the ticket to be resolved (contain, eradicate, recover)',
+  review: 'the post-incident review',
+  closureApproval: 'the CISO to approve closure',
+  closed: 'nothing: closed',
+  notAnIncident: 'nothing: an event, not an incident',
+};
+
+/** What the triage suggests to the assessor, in words. */
+export function triageIndications(t: Triage): string {
+  const lines = [
+    t.personalData ? 'Personal data is involved: consider GDPR Art. 33.' : '',
+    t.entity && t.entity !== 'neither' ? `We are an ${t.entity} entity: consider NIS2 if the incident is significant.` : '',
+    doraMajorIndicated(t) ? 'The triage indicates a DORA major incident (critical functions affected, and malicious access or two or more thresholds).' : '',
+  ].filter(Boolean);
+  return lines.length ? `\n\nFrom the triage:\n${lines.join('\n')}` : '';
+}
+
+/** The triage as the handler's form recorded it. */
+export function triageFromForm(data: Record<string, unknown> | undefined): Triage {
+  const answer = (f: string) => (typeof data?.[f] === 'string' ? (data[f]) : '');
+  const yes = (f: string) => answer(f) === 'yes';
+  return {
+    isIncident: answer('isIncident') === 'incident',
+    category: answer('category'),
+    severity: answer('severity') as IncidentSeverity,
+    personalData: yes('personalData'),
+    entity: (answer('entity') || undefined) as Triage['entity'],
+    financialEntity: yes('financialEntity'),
+    criticalServicesAffected: yes('criticalServicesAffected'),
+    maliciousAccess: yes('maliciousAccess'),
+    doraThresholdsMet: Number(answer('doraThresholdsMet') || 0),
+    ...(answer('awareAt') ? { awareAt: answer('awareAt'), awarenessReason: answer('awarenessReason') } : {}),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { approvalForm, type TaskForm } from './forms';
 import type { TaskReminderPolicy } from './tasks';
-import { DAY_MS } from './time';
+import { addDays, DAY_MS, endOfDay, HOUR_MS, localDate, type CalendarDate } from './time';
 
 export const NC_SOURCES = ['internalAudit', 'externalAudit', 'incident', 'monitoring', 'staffReport'] as const;
 export type NcSource = (typeof NC_SOURCES)[number];
@@ -39,6 +39,8 @@ export interface CorrectiveActionPolicy {
   closureDays: number;
   /** Warn the ISMS manager this many days before a certification body's deadline. */
   deadlineWarningDays: number;
+  /** However tight a body's deadline, each step gets at least this many days (less only when the deadline leaves less for all). Absent in older NCs: 1. */
+  minStepDays?: number;
 }
 
 export const DEFAULT_CORRECTIVE_ACTION_POLICY: CorrectiveActionPolicy = {
@@ -51,6 +53,7 @@ export const DEFAULT_CORRECTIVE_ACTION_POLICY: CorrectiveActionPolicy = {
   ismsChangesDays: 14,
   closureDays: 7,
   deadlineWarningDays: 14,
+  minStepDays: 1,
 };
 
 /** Deadlines a certification body set for an external-audit finding. */
@@ -78,6 +81,8 @@ export interface CorrectiveActionInput {
   deadlines: BodyDeadlines;
   policy: CorrectiveActionPolicy;
   taskPolicy: TaskReminderPolicy;
+  /** The organisation's IANA time zone: an action due on a day ends at the end of that day there (absent: UTC). */
+  timeZone?: string;
 }
 
 export interface PlannedAction {
@@ -103,16 +108,80 @@ export function ncNumber(year: number, sequence: number): string {
 
 export const NC_NUMBER = /^NC-\d{4}-\d{4,}$/;
 
-const earliest = (...isos: Array<string | undefined>) =>
-  new Date(Math.min(...isos.filter((x): x is string => !!x).map((x) => Date.parse(x)))).toISOString();
+const ms = Date.parse;
+const iso = (t: number) => new Date(t).toISOString();
+
+/** The steps that share the time to the plan deadline, and those that share the time after the actions to the closure deadline. */
+const PLAN_STEPS: NcStep[] = ['correction', 'rootCause', 'actionPlan', 'planApproval'];
+const CLOSING_STEPS: NcStep[] = ['effectivenessReview', 'ismsChanges', 'closureApproval'];
+
+export function stepDays(policy: CorrectiveActionPolicy, step: NcStep): number {
+  const days: Partial<Record<NcStep, number>> = {
+    correction: policy.correctionDays,
+    rootCause: policy.rootCauseDays,
+    actionPlan: policy.actionPlanDays,
+    planApproval: policy.approvalDays,
+    effectivenessReview: policy.effectivenessReviewDays,
+    ismsChanges: policy.ismsChangesDays,
+    closureApproval: policy.closureDays,
+  };
+  return days[step] ?? 0;
+}
+
+const floorMs = (policy: CorrectiveActionPolicy) => (policy.minStepDays ?? 1) * DAY_MS;
 
 /**
- * When a step is due: its configured days from now, never after the body's deadline that governs
- * it (the plan deadline for the steps up to approval, the closure deadline for all).
+ * The time `chain` (this step first, then the ones after it) may take before `deadline`, for this
+ * step: its configured days when the whole chain fits, otherwise a floor for each step and the
+ * rest shared in proportion to their days. Recomputed when each step starts, so a step done early
+ * leaves more to the ones after it.
  */
-export function stepDueAt(step: NcStep, days: number, now: string, deadlines: BodyDeadlines): string {
-  const byPlan = ['correction', 'rootCause', 'actionPlan', 'planApproval'].includes(step) ? deadlines.planDueAt : undefined;
-  return earliest(new Date(Date.parse(now) + days * DAY_MS).toISOString(), byPlan, deadlines.closeBy);
+function shareMs(now: string, deadline: number, chain: number[], floor: number): number {
+  const available = Math.max(0, deadline - ms(now));
+  const wanted = chain.reduce((a, b) => a + b, 0);
+  if (wanted * DAY_MS <= available) return chain[0] * DAY_MS;
+  const each = Math.min(floor, available / chain.length);
+  return each + (wanted ? ((available - each * chain.length) * chain[0]) / wanted : 0);
+}
+
+/**
+ * What the review, ISMS changes and closure need after the actions: their days, squeezed to at
+ * most half the time left before `closeBy`, and never less than a floor for each.
+ */
+export function closingReserveMs(now: string, policy: CorrectiveActionPolicy, closeBy: string): number {
+  const left = Math.max(0, ms(closeBy) - ms(now));
+  const full = CLOSING_STEPS.reduce((sum, s) => sum + stepDays(policy, s), 0) * DAY_MS;
+  return Math.min(left, Math.max(CLOSING_STEPS.length * floorMs(policy), Math.min(full, left / 2)));
+}
+
+/**
+ * When a step is due (DOMAIN.md 3 with a certification body's deadlines). Without deadlines: its
+ * configured days from now. The plan steps share the time to the plan deadline, and to the
+ * latest moment that still leaves the actions a floor and the closing steps their reserve before
+ * `closeBy`; the closing steps share the time to `closeBy`. Every step gets a real share.
+ */
+export function stepDueAt(step: NcStep, now: string, policy: CorrectiveActionPolicy, deadlines: BodyDeadlines): string {
+  const { planDueAt, closeBy } = deadlines;
+  const chain = (steps: NcStep[]) => steps.slice(steps.indexOf(step)).map((s) => stepDays(policy, s));
+  const plain = ms(now) + stepDays(policy, step) * DAY_MS;
+  if (PLAN_STEPS.includes(step)) {
+    const bounds = [planDueAt ? ms(planDueAt) : Infinity, closeBy ? ms(closeBy) - closingReserveMs(now, policy, closeBy) - floorMs(policy) : Infinity];
+    const deadline = Math.min(...bounds);
+    return iso(deadline === Infinity ? plain : ms(now) + shareMs(now, deadline, chain(PLAN_STEPS), floorMs(policy)));
+  }
+  if (CLOSING_STEPS.includes(step) && closeBy) return iso(ms(now) + shareMs(now, ms(closeBy), chain(CLOSING_STEPS), floorMs(policy)));
+  return iso(plain);
+}
+
+/**
+ * The last day an action of a plan made `now` may be due, so that the review, ISMS changes and
+ * closure still fit before `closeBy`: the end of that day (in the organisation's zone) is on or
+ * before `closeBy` minus the closing reserve.
+ */
+export function actionsDueBy(now: string, policy: CorrectiveActionPolicy, closeBy: string, timeZone: string): CalendarDate {
+  const last = ms(closeBy) - closingReserveMs(now, policy, closeBy);
+  const day = localDate(last, timeZone);
+  return ms(endOfDay(day, timeZone)) <= last ? day : addDays(day, -1);
 }
 
 /**
@@ -122,8 +191,22 @@ export function stepDueAt(step: NcStep, days: number, now: string, deadlines: Bo
 export function effectivenessWaitMs(now: string, policy: CorrectiveActionPolicy, deadlines: BodyDeadlines): number {
   const wanted = policy.effectivenessWaitDays * DAY_MS;
   if (!deadlines.closeBy) return wanted;
-  const after = (policy.effectivenessReviewDays + policy.ismsChangesDays + policy.closureDays) * DAY_MS;
-  return Math.max(0, Math.min(wanted, Date.parse(deadlines.closeBy) - Date.parse(now) - after));
+  return Math.max(0, Math.min(wanted, ms(deadlines.closeBy) - ms(now) - closingReserveMs(now, policy, deadlines.closeBy)));
+}
+
+/** When to warn the ISMS manager: `deadlineWarningDays` before `closeBy`, or halfway there when the NC started closer to it. */
+export function deadlineWarningAt(closeBy: string, startedAt: string, policy: CorrectiveActionPolicy): string {
+  return iso(ms(closeBy) - Math.min(policy.deadlineWarningDays * DAY_MS, Math.max(0, ms(closeBy) - ms(startedAt)) / 2));
+}
+
+/**
+ * The reminder policy of a task of an NC with a closure deadline: its first escalation no later
+ * than `closeBy` (the deadline watch takes over after it, telling the ISMS manager of the miss).
+ */
+export function tasksPolicyBefore(closeBy: string | undefined, dueAt: string, policy: TaskReminderPolicy): TaskReminderPolicy {
+  if (!closeBy) return policy;
+  const room = Math.max(0, Math.floor((ms(closeBy) - ms(dueAt)) / HOUR_MS));
+  return { ...policy, escalateAfterDueHours: Math.min(policy.escalateAfterDueHours, room) };
 }
 
 const text = (name: string, label: string, required = true, help?: string) => ({ name, label, type: 'textarea' as const, required, help });
@@ -146,7 +229,9 @@ export const ncForms = {
     check: 'rootCause',
     context: { description, ...(similarOpen ? { similar: similarOpen } : {}) },
   }),
-  actionPlan: (): TaskForm => ({
+  /** With a body's closure deadline, the actions must be due by `limits.actionsDueBy`: a plan that cannot fit is refused naming the deadline. */
+  actionPlan: (limits?: { actionsDueBy: CalendarDate; closeBy: string; timeZone: string }): TaskForm => ({
+    ...(limits ? { context: { ...limits, closeByDay: localDate(limits.closeBy, limits.timeZone) } } : {}),
     fields: [
       {
         name: 'actions',

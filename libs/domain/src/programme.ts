@@ -5,7 +5,6 @@
  * and the tests share these functions, so the plan a user sees is the plan the workflow follows.
  */
 import {
-  addDays,
   certificateExpiry,
   DEFAULT_CYCLE_RULES,
   DEFAULT_PROGRAMME_RULES,
@@ -15,7 +14,6 @@ import {
   workingDayOnOrBefore,
   type ActivityKind,
   type ActivityStatus,
-  type CalendarDate,
   type CycleRules,
   type ExternalAudit,
   type ExternalAuditKind,
@@ -23,6 +21,7 @@ import {
   type ProgrammeRules,
   type Readiness,
 } from './certification';
+import { addDays, endOfDay, type CalendarDate } from './time';
 import { approvalForm, type FormField, type ListField, type TaskForm } from './forms';
 import type { BodyDeadlines, NcClassification } from './nonconformity';
 import type { TaskReminderPolicy } from './tasks';
@@ -325,7 +324,7 @@ export function findingDeadlines(
   next: { auditDate?: CalendarDate; expiry?: CalendarDate; timeZone: string },
 ): BodyDeadlines | undefined {
   if (type === 'ofi') return undefined;
-  const endOf = (d: CalendarDate) => zonedInstant(d, 23, 59, next.timeZone);
+  const endOf = (d: CalendarDate) => endOfDay(d, next.timeZone);
   const cap = (d: CalendarDate) => (next.expiry && d >= next.expiry ? addDays(next.expiry, -1) : d);
   const closeBy =
     type === 'major'
@@ -396,33 +395,6 @@ export function readinessText(organisation: string, audit: Pick<ExternalAudit, '
       ? `Evidence is BUNCHED: ${Math.round(r.lateShare * 100)} % of the heavy activities were done in the last weeks before the audit. Auditors look at dates: expect questions.`
       : `Evidence is spread across the year (${Math.round(r.lateShare * 100)} % of the heavy activities in the last weeks).`,
   ].join('\n\n');
-}
-
-/** The calendar day it is at `ms` in `timeZone`. */
-export function localDate(ms: number, timeZone: string): CalendarDate {
-  return new Date(ms + offsetMs(ms, timeZone)).toISOString().slice(0, 10);
-}
-
-/** The instant (ISO) it is `hour:minute` on `date` in `timeZone`. */
-export function zonedInstant(date: CalendarDate, hour: number, minute: number, timeZone: string): string {
-  const wall = Date.parse(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`);
-  const first = wall - offsetMs(wall, timeZone);
-  return new Date(wall - offsetMs(first, timeZone)).toISOString();
-}
-
-function offsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(ms);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - Math.floor(ms / 1000) * 1000;
 }
 
 /** What each activity's owner is asked for: the records DOMAIN.md section 2 lists. */

@@ -1,10 +1,12 @@
 /**
  * Regulatory reporting clocks for an incident (DOMAIN.md section 4): GDPR Art. 33/34, NIS2 Art. 23,
- * DORA Art. 19 with RTS 2025/301. Every deadline is recomputed from the facts recorded in the
- * incident (awareness, classification, submissions, resolution), so a reclassification or a late
- * submission re-plans the clocks by itself. Pure: workflows and the API share it.
+ * DORA Art. 19 with Delegated Regulation (EU) 2025/301 Art. 5. Every deadline is recomputed from
+ * the facts recorded in the incident (awareness, classification, every submission, status
+ * changes, resolution), so a reclassification or a submission re-plans the clocks by itself.
+ * Hours are exact; "one month after" is counted on the organisation's calendar (time.ts).
+ * Pure: workflows and the API share it.
  */
-import { HOUR_MS } from './time';
+import { addHours, addMonthsInZone } from './time';
 
 export type Regime = 'gdpr' | 'nis2' | 'dora';
 
@@ -19,21 +21,36 @@ export type ReportKind =
   | 'dora-intermediate'
   | 'dora-final';
 
+/** One report as it was sent to the authority (or the data subjects). */
+export interface Submission {
+  at: string;
+  /** The authority's case number or the portal receipt. */
+  reference?: string;
+  by?: string;
+  /** The deadline it answered, and whether it came after it. */
+  dueAt?: string;
+  late?: boolean;
+}
+
 /** What has been decided and recorded about an incident; every clock follows from these. */
 export interface RegulatoryFacts {
-  /** When the organisation became aware of the incident (GDPR, NIS2, DORA all count from it). */
+  /** When the organisation became aware (GDPR, NIS2 and DORA all count from it): the recorded awareness. */
   awareAt: string;
+  /** The organisation's IANA time zone: months are counted on its calendar. */
+  timeZone: string;
   gdpr?: { applies: boolean; highRiskToPeople?: boolean; subjectsTargetHours?: number };
   nis2?: { applies: boolean; trustServiceProvider?: boolean };
   /** DORA counts its initial report from the classification as major. */
-  dora?: { applies: boolean; classifiedMajorAt?: string };
-  /** When each report was submitted; a chained clock starts from its predecessor's submission. */
-  submitted: Partial<Record<ReportKind, string>>;
+  dora?: { applies: boolean; classifiedMajorAt?: string; updateTargetHours?: number };
+  /** Every submission of each report, in order: updated intermediates after the intermediate, and so on. */
+  submissions: Partial<Record<ReportKind, Submission[]>>;
+  /** Material changes of the incident's status (regular activities recovered, severity changed): DORA asks for an updated intermediate report. */
+  statusChanges?: Array<{ at: string; what: string }>;
   /** When incident handling ended (NIS2's final report counts from it if it ran past the notification + 1 month). */
   resolvedAt?: string;
 }
 
-export type DeadlineState = 'open' | 'submitted' | 'missed' | 'submitted late';
+export type DeadlineState = 'open' | 'submitted' | 'missed' | 'submitted late' | 'not started';
 
 export interface RegulatoryDeadline {
   regime: Regime;
@@ -43,87 +60,109 @@ export interface RegulatoryDeadline {
   /** When its clock started, for reminders at fractions of the time left. */
   startsAt?: string;
   basis: string;
+  /** The submission that answered the current deadline, if any. */
   submittedAt?: string;
-  state: DeadlineState | 'not started';
+  state: DeadlineState;
+  /** Every submission of this report so far. */
+  submissions: Submission[];
 }
 
 /** GDPR Art. 34 says "without undue delay": the internal target unless the organisation sets one. */
 export const GDPR_SUBJECTS_TARGET_HOURS = 72;
+/** RTS 2025/301 Art. 5(1)(b): an updated intermediate "without undue delay": the internal target unless the organisation sets one. */
+export const DORA_UPDATE_TARGET_HOURS = 24;
 
-const plusHours = (iso: string, h: number) => new Date(Date.parse(iso) + h * HOUR_MS).toISOString();
-const earlier = (a: string, b: string) => (Date.parse(a) <= Date.parse(b) ? a : b);
-
-/** One calendar month later, on the same day or the month's last day (31 Jan -> 28/29 Feb). */
-export function addMonth(iso: string): string {
-  const d = new Date(iso);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
-  return target.toISOString();
-}
-
-function deadline(regime: Regime, report: ReportKind, facts: RegulatoryFacts, now: string, startsAt: string | undefined, dueAt: string | undefined, basis: string): RegulatoryDeadline {
-  const submittedAt = facts.submitted[report];
-  let state: RegulatoryDeadline['state'];
-  if (!dueAt) state = 'not started';
-  else if (submittedAt) state = Date.parse(submittedAt) <= Date.parse(dueAt) ? 'submitted' : 'submitted late';
-  else state = Date.parse(now) > Date.parse(dueAt) ? 'missed' : 'open';
-  return { regime, report, dueAt, startsAt, basis, submittedAt, state };
-}
+const ms = Date.parse;
+const earliest = (a: string, b: string) => (ms(a) <= ms(b) ? a : b);
 
 /** Every report the facts call for, with its deadline and state at `now`. */
 export function regulatoryDeadlines(facts: RegulatoryFacts, now: string): RegulatoryDeadline[] {
   const out: RegulatoryDeadline[] = [];
   const aware = facts.awareAt;
-  const s = facts.submitted;
+  const tz = facts.timeZone;
+  const subs = (r: ReportKind) => facts.submissions[r] ?? [];
+  const first = (r: ReportKind) => subs(r)[0]?.at;
+  const latest = (r: ReportKind) => subs(r).at(-1)?.at;
+  const push = (regime: Regime, report: ReportKind, startsAt: string | undefined, dueAt: string | undefined, basis: string, answeredFrom?: string) =>
+    out.push(deadline(regime, report, subs(report), now, startsAt, dueAt, basis, answeredFrom));
 
   if (facts.gdpr?.applies) {
-    out.push(deadline('gdpr', 'gdpr-authority', facts, now, aware, plusHours(aware, 72), 'GDPR Art. 33: supervisory authority, 72 h after awareness'));
+    push('gdpr', 'gdpr-authority', aware, addHours(aware, 72), 'GDPR Art. 33(1): supervisory authority, within 72 h of becoming aware (later only with the reasons for the delay)');
     if (facts.gdpr.highRiskToPeople) {
       const target = facts.gdpr.subjectsTargetHours ?? GDPR_SUBJECTS_TARGET_HOURS;
-      out.push(deadline('gdpr', 'gdpr-subjects', facts, now, aware, plusHours(aware, target), `GDPR Art. 34: data subjects without undue delay (internal target ${target} h)`));
+      push('gdpr', 'gdpr-subjects', aware, addHours(aware, target), `GDPR Art. 34(1): data subjects without undue delay (internal target ${target} h)`);
     }
   }
 
   if (facts.nis2?.applies) {
     const notifyHours = facts.nis2.trustServiceProvider ? 24 : 72;
-    out.push(deadline('nis2', 'nis2-early-warning', facts, now, aware, plusHours(aware, 24), 'NIS2 Art. 23(4)(a): early warning, 24 h after awareness'));
-    out.push(deadline('nis2', 'nis2-notification', facts, now, aware, plusHours(aware, notifyHours), `NIS2 Art. 23(4)(b): incident notification, ${notifyHours} h after awareness`));
-    const notified = s['nis2-notification'];
-    const finalFromNotification = notified ? addMonth(notified) : undefined;
-    // Still being handled a month after the notification: a progress report then, the final report a month after handling ends.
-    const ongoing = finalFromNotification && (!facts.resolvedAt || Date.parse(facts.resolvedAt) > Date.parse(finalFromNotification));
-    if (ongoing && (Date.parse(now) >= Date.parse(finalFromNotification) || s['nis2-progress'])) {
-      out.push(deadline('nis2', 'nis2-progress', facts, now, notified, finalFromNotification, 'NIS2 Art. 23(4)(d): progress report, one month after the notification, while still ongoing'));
-      const final = facts.resolvedAt ? addMonth(facts.resolvedAt) : undefined;
-      out.push(deadline('nis2', 'nis2-final', facts, now, facts.resolvedAt, final, 'NIS2 Art. 23(4)(e): final report, one month after handling ended'));
+    push('nis2', 'nis2-early-warning', aware, addHours(aware, 24), 'NIS2 Art. 23(4)(a): early warning, within 24 h of becoming aware');
+    push('nis2', 'nis2-notification', aware, addHours(aware, notifyHours), `NIS2 Art. 23(4)(b): incident notification, within ${notifyHours} h of becoming aware`);
+    const notified = first('nis2-notification');
+    const monthAfter = notified ? addMonthsInZone(notified, 1, tz) : undefined;
+    const resolved = facts.resolvedAt;
+    // Art. 23(4)(e): ongoing when the report falls due, a progress report then and the final a month after handling ends.
+    const ongoing = !resolved || (monthAfter !== undefined && ms(resolved) > ms(monthAfter)) || subs('nis2-progress').length > 0;
+    if (notified && ongoing) {
+      push('nis2', 'nis2-progress', notified, monthAfter, 'NIS2 Art. 23(4)(e): progress report, one month after the notification, as the incident is still being handled');
+      push('nis2', 'nis2-final', resolved, resolved ? addMonthsInZone(resolved, 1, tz) : undefined, 'NIS2 Art. 23(4)(e): final report, within one month of the end of handling');
     } else {
-      out.push(deadline('nis2', 'nis2-final', facts, now, notified, finalFromNotification, 'NIS2 Art. 23(4)(d): final report, one month after the notification'));
+      push('nis2', 'nis2-final', notified, monthAfter, 'NIS2 Art. 23(4)(d): final report, one month after the notification');
     }
   }
 
   if (facts.dora?.applies) {
     const classified = facts.dora.classifiedMajorAt;
-    const initialDue = classified ? earlier(plusHours(classified, 4), plusHours(aware, 24)) : undefined;
-    out.push(deadline('dora', 'dora-initial', facts, now, classified, initialDue, 'DORA Art. 19, RTS 2025/301: initial, 4 h after classification as major, at most 24 h after awareness'));
-    const initial = s['dora-initial'];
-    out.push(deadline('dora', 'dora-intermediate', facts, now, initial, initial ? plusHours(initial, 72) : undefined, 'DORA RTS 2025/301: intermediate, 72 h after the initial was submitted'));
-    const intermediate = s['dora-intermediate'];
-    out.push(deadline('dora', 'dora-final', facts, now, intermediate, intermediate ? addMonth(intermediate) : undefined, 'DORA RTS 2025/301: final, one month after the latest intermediate'));
+    // Art. 5(1)(a): 4 h after classification, at most 24 h after awareness; Art. 5(2): classified after those 24 h, 4 h after it.
+    const initialDue = classified ? (ms(classified) > ms(addHours(aware, 24)) ? addHours(classified, 4) : earliest(addHours(classified, 4), addHours(aware, 24))) : undefined;
+    push('dora', 'dora-initial', classified, initialDue, 'RTS 2025/301 Art. 5(1)(a), (2): initial notification, 4 h after classification as major and at most 24 h after awareness (4 h after a classification later than that)');
+    const initial = first('dora-initial');
+    const intermediates = subs('dora-intermediate');
+    const update = intermediates.length ? (facts.statusChanges ?? []).find((c) => ms(c.at) > ms(intermediates.at(-1)!.at)) : undefined;
+    if (update) {
+      const target = facts.dora.updateTargetHours ?? DORA_UPDATE_TARGET_HOURS;
+      push('dora', 'dora-intermediate', update.at, addHours(update.at, target), `RTS 2025/301 Art. 5(1)(b): updated intermediate report without undue delay (${update.what}; internal target ${target} h)`, update.at);
+    } else {
+      push('dora', 'dora-intermediate', initial, initial ? addHours(initial, 72) : undefined, 'RTS 2025/301 Art. 5(1)(b): intermediate report, within 72 h of the initial notification');
+    }
+    const lastIntermediate = latest('dora-intermediate');
+    push('dora', 'dora-final', lastIntermediate, lastIntermediate ? addMonthsInZone(lastIntermediate, 1, tz) : undefined, 'RTS 2025/301 Art. 5(1)(c): final report, one month after the latest (updated) intermediate report');
   }
   return out;
 }
 
+/** The state of one deadline: answered by the first submission made since `answeredFrom` (its clock's start for updates). */
+function deadline(
+  regime: Regime,
+  report: ReportKind,
+  submissions: Submission[],
+  now: string,
+  startsAt: string | undefined,
+  dueAt: string | undefined,
+  basis: string,
+  answeredFrom?: string,
+): RegulatoryDeadline {
+  const answer = answeredFrom ? submissions.find((s) => ms(s.at) >= ms(answeredFrom)) : submissions[0];
+  let state: DeadlineState;
+  if (!dueAt) state = 'not started';
+  else if (answer) state = ms(answer.at) <= ms(dueAt) ? 'submitted' : 'submitted late';
+  else state = ms(now) > ms(dueAt) ? 'missed' : 'open';
+  return { regime, report, dueAt, startsAt, basis, submittedAt: answer?.at, state, submissions };
+}
+
+/** Deadlines still waiting for a submission: what a report task is open for. */
+export function owedDeadlines(deadlines: RegulatoryDeadline[]): RegulatoryDeadline[] {
+  return deadlines.filter((d) => d.dueAt && (d.state === 'open' || d.state === 'missed'));
+}
+
 /** The earliest deadline still to be met, if any: what an admin most needs to see. */
 export function nextDeadline(deadlines: RegulatoryDeadline[]): RegulatoryDeadline | undefined {
-  return deadlines
-    .filter((d) => d.dueAt && (d.state === 'open' || d.state === 'missed'))
-    .sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0];
+  return owedDeadlines(deadlines).sort((a, b) => ms(a.dueAt!) - ms(b.dueAt!))[0];
 }
 
 /** Reminder times at fixed fractions of the time between a clock's start and its deadline. */
 export function reminderTimes(startsAt: string, dueAt: string, fractions: number[] = [0.5, 0.75, 0.9]): string[] {
-  const start = Date.parse(startsAt);
-  const span = Date.parse(dueAt) - start;
+  const start = ms(startsAt);
+  const span = ms(dueAt) - start;
   return fractions.map((f) => new Date(start + span * f).toISOString());
 }

@@ -50,6 +50,8 @@ export interface HumanTaskInput {
   form?: TaskForm;
   /** SHA-256 of the API request that started it, so a retry after a crash is recognised as the same request. */
   requestHash?: string;
+  /** No reminder or escalation after this instant (a certification body's deadline: its process takes over then). */
+  notifyUntil?: string;
 }
 
 export interface TaskCompletion {
@@ -115,6 +117,7 @@ export function notificationSchedule(
   dueAt: string,
   policy: TaskReminderPolicy,
   now: string,
+  notifyUntil?: string,
 ): ScheduledNotification[] {
   const all: ScheduledNotification[] = [];
   for (const hours of policy.remindBeforeDueHours) {
@@ -127,8 +130,9 @@ export function notificationSchedule(
     all.push({ kind: 'escalation', at: addHours(dueAt, hours), key: `escalation-${n + 1}` });
   }
   const nowMs = Date.parse(now);
+  const untilMs = notifyUntil ? Date.parse(notifyUntil) : Infinity;
   return all
-    .filter((n) => Date.parse(n.at) > nowMs)
+    .filter((n) => Date.parse(n.at) > nowMs && Date.parse(n.at) <= untilMs)
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 

@@ -15,6 +15,7 @@ import type {
   HumanTaskResult,
   IncidentView,
   NcView,
+  ReportPlan,
   TaskCompletion,
   TaskReassignment,
   TaskView,
@@ -68,6 +69,9 @@ export const ncStateQuery = defineQuery<NcView>('nonconformityState');
 /** Fire-and-forget from ticketing systems, delivered in order; the workflow drops repeated event ids. */
 export const ticketEventSignal = defineSignal<[TicketEvent]>('ticketEvent');
 export const incidentStateQuery = defineQuery<IncidentView>('incidentState');
+/** An incident re-plans one of its report children: a new clock, or withdrawn because the facts no longer call for it. */
+export const reportPlanSignal = defineSignal<[ReportPlan | { withdraw: string }]>('reportPlan');
+export const reportStateQuery = defineQuery<{ report: string; plan: ReportPlan; waitingFor: string }>('reportState');
 
 /** A programme activity tells its cycle it is done (the cycle may have continued as new since it started it). */
 export const programmeActivityDoneSignal = defineSignal<[{ activityId: string; completedOn: CalendarDate; summary: string }]>('programmeActivityDone');

@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { In, type DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { hydrate, Incident, IncidentEntry, TaskRecord } from '../../../../libs/db/src';
+import { hydrate, Incident, IncidentEntry, Organisation, TaskRecord } from '../../../../libs/db/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
@@ -30,6 +30,7 @@ export class IncidentsService {
       .filter(([, v]) => !v)
       .map(([field]) => ({ field, message: `${field} is required (or set ${ENV[field]})` }));
     if (missing.length) throw ProblemException.invalid(missing);
+    const timeZone = await this.timeZone(dto);
 
     const id = `${dto.system}:${dto.ticketId}`;
     const now = new Date().toISOString();
@@ -46,6 +47,8 @@ export class IncidentsService {
       // The clocks count from awareness; without one given it is the earliest recorded moment, the
       // ticket's creation (never the webhook's arrival, which a delay or a replay makes late).
       awareAt: new Date(dto.awareAt ?? dto.detectedAt).toISOString(),
+      timeZone,
+      ...(dto.organisationId ? { organisationId: dto.organisationId } : {}),
       handler: people.handler!,
       dpo: people.dpo!,
       ciso: people.ciso!,
@@ -68,6 +71,7 @@ export class IncidentsService {
         detectedAt: new Date(input.detectedAt),
         reportedAt: new Date(now),
         awareAt: new Date(input.awareAt),
+        organisationId: dto.organisationId ?? null,
         reportedBy: dto.reportedBy,
         affectedAssets: input.affectedAssets,
         handler: input.handler,
@@ -85,6 +89,23 @@ export class IncidentsService {
     // Started from the stored input, so a retry after a failed start converges on the same workflow.
     await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.incident(incident.input as unknown as IncidentInput));
     return { incident, created: row !== undefined };
+  }
+
+  /**
+   * The calendar the clocks count months and days on: the named organisation's time zone, else
+   * ORGANISATION_TIME_ZONE. A triage with a later awareness must say why, and cannot predate the ticket's.
+   */
+  private async timeZone(dto: ReportIncidentDto): Promise<string> {
+    const errors: FieldError[] = [];
+    const t = dto.triage;
+    const aware = dto.awareAt ?? dto.detectedAt;
+    if (t?.awareAt && !t.awarenessReason) errors.push({ field: 'triage.awarenessReason', message: 'triage.awarenessReason is required with triage.awareAt' });
+    if (t?.awarenessReason && !t.awareAt) errors.push({ field: 'triage.awareAt', message: 'triage.awareAt is required with triage.awarenessReason' });
+    if (t?.awareAt && Date.parse(t.awareAt) < Date.parse(aware)) errors.push({ field: 'triage.awareAt', message: 'triage.awareAt cannot be earlier than awareAt (the earliest recorded moment)' });
+    const org = dto.organisationId ? await this.db.getRepository(Organisation).findOneBy({ id: dto.organisationId }) : null;
+    if (dto.organisationId && !org) errors.push({ field: 'organisationId', message: `There is no organisation ${dto.organisationId}` });
+    if (errors.length) throw ProblemException.invalid(errors);
+    return org?.timeZone ?? this.config.timeZone;
   }
 
   /**

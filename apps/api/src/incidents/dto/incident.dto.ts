@@ -19,6 +19,10 @@ export class TriageDto {
   @ApiPropertyOptional({ description: 'DORA: malicious unauthorised access with possible data loss' }) @IsOptional() @IsBoolean() maliciousAccess?: boolean;
   @ApiPropertyOptional({ description: 'DORA: how many other RTS 2024/1772 thresholds are met', minimum: 0, maximum: 6 })
   @IsOptional() @Max(6) @Min(0) @IsInt() doraThresholdsMet?: number;
+  @ApiPropertyOptional({ description: 'A later awareness than the ticket gives, when an investigation was needed to establish the incident (with awarenessReason); the clocks count from it' })
+  @IsOptional() @IsDateTime() awareAt?: string;
+  @ApiPropertyOptional({ description: 'Why awareness came later than the ticket (required with awareAt)' })
+  @IsOptional() @Transform(trim) @MaxLength(2000) @IsNotEmpty() @IsString() @MultiLine() awarenessReason?: string;
 }
 
 export class ReportIncidentDto {
@@ -45,6 +49,10 @@ export class ReportIncidentDto {
   awareAt?: string;
 
   @ApiProperty({ example: 'soc@example.com' }) @Transform(trim) @MaxLength(254) @IsNotEmpty() @IsString() reportedBy!: string;
+
+  @ApiPropertyOptional({ example: 'acme', description: 'The organisation (POST /organisations): its time zone is the calendar of the clocks; default ORGANISATION_TIME_ZONE' })
+  @IsOptional() @Matches(/^[a-z0-9-]{1,40}$/, { message: 'organisationId must be an organisation id' }) @IsString()
+  organisationId?: string;
 
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() affectedAssets?: string[];
 
