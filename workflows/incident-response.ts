@@ -15,6 +15,7 @@ import {
   incidentForms,
   incidentPolicy,
   INCIDENT_WAITING_FOR,
+  ticketEventProblem,
   NOTE_EVENTS,
   nextDeadline,
   owedDeadlines,
@@ -72,6 +73,9 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   const { facts, awareness, reportsStarted } = carried;
   let { assessments, indications, reviewRounds } = carried;
   const seenEvents = new Set(carried.seenEvents);
+  /** Ticket events refused on receipt (why), recorded in turn (keyed by run: a continued run counts anew). */
+  const refused: string[] = [];
+  let refusedCount = 0;
   const queue: TicketEvent[] = [...(carried.pending ?? [])];
   const reassessments: string[] = [];
   let factsVersion = 0;
@@ -159,6 +163,12 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
 
   setHandler(incidentStateQuery, view);
   setHandler(ticketEventSignal, (e) => {
+    // A signal has no validator: an event the records would refuse is set aside here, never applied.
+    const problem = ticketEventProblem(e);
+    if (problem) {
+      refused.push(problem);
+      return;
+    }
     if (seenEvents.has(e.eventId)) return;
     seenEvents.add(e.eventId);
     queue.push(e);
@@ -245,7 +255,12 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       if (answer(review, 'controlFailed') === 'yes' && !ncNumber) await raiseNonconformity(review);
 
       // Closure waits for every report still owed to a regulator, and any reassessment under way.
-      await condition(() => owedDeadlines(deadlines()).length === 0 && reports.running() === 0 && assessing === 0 && reassessments.length === 0);
+      const closable = () => owedDeadlines(deadlines()).length === 0 && reports.running() === 0 && assessing === 0 && reassessments.length === 0;
+      if (!closable() && patched('incident-reporting-step')) {
+        step = 'reporting';
+        await progress();
+      }
+      await condition(closable);
       step = 'closureApproval';
       await progress();
       const closure = await untilReopened(() =>
@@ -373,8 +388,14 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
    */
   async function followTicket(): Promise<void> {
     for (;;) {
-      await condition(() => queue.length > 0 || finished);
+      await condition(() => queue.length > 0 || refused.length > 0 || finished);
       if (continuing) return; // what is left in the queue goes into the next run
+      const problem = refused.shift();
+      if (problem !== undefined) {
+        // Recorded without the data itself, which is what the records could not take.
+        await entry(`refused:${workflowInfo().runId}:${++refusedCount}`, 'ticket:refused', input.system, now(), { reason: problem });
+        continue;
+      }
       const e = queue.shift();
       if (!e) return;
       if (e.type === 'severity' && e.severity && e.severity !== severity) {

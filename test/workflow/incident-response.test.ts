@@ -120,7 +120,13 @@ describe('incidentResponse on the time-skipping server', () => {
     // The final report is due a month after the notification; closure is not offered before it is in.
     const final = await taskStarted(`${h.slug}nisfinal1`);
     expect(final).toBeDefined();
-    expect((await h.handle.query(incidentStateQuery)).step).toBe('review');
+    // Reviewed: what it waits for now is the report, and it says so.
+    const waiting = await until('reporting', async () => {
+      const v = await h.handle.query(incidentStateQuery);
+      return v.step === 'reporting' ? v : undefined;
+    });
+    expect(waiting.waitingFor).toContain('reports still owed to the authorities');
+    expect(fake.callsOf('recordIncidentProgress').some((c) => c.args.incidentId === h.id && c.args.step === 'reporting')).toBe(true);
     const finalDue = (await opened(`${h.slug}nisfinal1`)).dueAt;
     expect(finalDue).toBe(addMonth(notifiedAt));
     await env.sleep(20 * DAY_MS);
@@ -276,6 +282,22 @@ describe('incidentResponse on the time-skipping server', () => {
     const told = fake.callsOf('notifyTicket').filter((c) => c.args.payload.incidentId === h.id).map((c) => c.args.payload.event);
     expect(told).toEqual(expect.arrayContaining(['step', 'closed']));
     expect(new Set(fake.callsOf('notifyTicket').filter((c) => c.args.payload.incidentId === h.id).map((c) => c.args.key)).size).toBe(told.length);
+  });
+
+  it('an event the records would refuse is set aside on receipt, recorded without its data; the ticket is still followed', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
+    // Straight to the workflow, past the API's checks, as an admin's CLI or another client could.
+    await h.event('bad-1', 'comment', { comment: 'police\u0000report' });
+    await h.event('bad-2', 'contained', { at: '2027-02-31T10:00:00Z' });
+    await h.event('good-1', 'contained', { by: 'sd-agent' });
+    await until('the good event applied', () => kinds(h.id).includes('ticket:contained'));
+    await until('both refusals recorded', () => kinds(h.id).filter((k) => k === 'ticket:refused').length === 2);
+    const refusals = entries(h.id).filter((e) => e.kind === 'ticket:refused');
+    expect(refusals.map((e) => e.data.reason)).toEqual(['comment must be text of at most 10,000 characters', 'at must be a date-time']);
+    expect(JSON.stringify(refusals)).not.toContain('\u0000');
+    expect(await h.handle.query(incidentStateQuery)).toMatchObject({ handling: 'contained' });
+    expect(await resolveAndClose(h)).toMatchObject({ step: 'closed' });
   });
 
   it('a reopened ticket cancels the review under way; the next resolution starts a new one', async () => {

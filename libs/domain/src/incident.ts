@@ -5,7 +5,9 @@
  */
 import type { TaskForm } from './forms';
 import type { RegulatoryDeadline, RegulatoryFacts, ReportKind } from './regulatory';
+import { isDateTime, textProblem } from './input';
 import type { TaskReminderPolicy } from './tasks';
+import { isHttpUrl } from './tasks';
 
 export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
@@ -28,7 +30,24 @@ export interface TicketEvent {
   comment?: string;
 }
 
-export type IncidentStep = 'triage' | 'assessment' | 'handling' | 'review' | 'closureApproval' | 'closed' | 'notAnIncident';
+/**
+ * Why a ticket event cannot be applied, or undefined: the API checks events at the edge, and the
+ * workflow again on receipt (a signal has no validator), so no event can fail a later step.
+ */
+export function ticketEventProblem(e: TicketEvent): string | undefined {
+  const line = (v: unknown, max: number) => typeof v === 'string' && v.length <= max && !textProblem(v, { lineBreaks: false });
+  if (!line(e.eventId, 200) || !e.eventId) return 'eventId must be a single line of at most 200 characters';
+  if (!(TICKET_EVENT_TYPES as readonly string[]).includes(e.type)) return `type must be one of: ${TICKET_EVENT_TYPES.join(', ')}`;
+  if (typeof e.at !== 'string' || !isDateTime(e.at)) return 'at must be a date-time';
+  if (e.by !== undefined && !line(e.by, 254)) return 'by must be a single line of at most 254 characters';
+  if (e.severity !== undefined && !(INCIDENT_SEVERITIES as readonly string[]).includes(e.severity)) return `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}`;
+  if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 10_000 || textProblem(e.comment))) return 'comment must be text of at most 10,000 characters';
+  if (e.evidence !== undefined && (!Array.isArray(e.evidence) || e.evidence.length > 20 || e.evidence.some((u) => typeof u !== 'string' || !isHttpUrl(u) || !line(u, 2000)))) return 'evidence must be at most 20 http(s) links';
+  return undefined;
+}
+
+/** `reporting`: reviewed, waiting for the reports still owed to the authorities before closure. */
+export type IncidentStep = 'triage' | 'assessment' | 'handling' | 'review' | 'reporting' | 'closureApproval' | 'closed' | 'notAnIncident';
 
 /** Triage as the intake may already carry it; otherwise the handler records it in a task. */
 export interface Triage {
@@ -328,6 +347,7 @@ export const INCIDENT_WAITING_FOR: Record<IncidentStep, string> = {
   assessment: 'the CISO to assess GDPR, NIS2 and DORA',
   handling: 'the ticket to be resolved (contain, eradicate, recover)',
   review: 'the post-incident review',
+  reporting: 'the reports still owed to the authorities (closure waits for them)',
   closureApproval: 'the CISO to approve closure',
   closed: 'nothing: closed',
   notAnIncident: 'nothing: an event, not an incident',
