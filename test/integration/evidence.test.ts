@@ -1,9 +1,12 @@
+import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { DataSource } from 'typeorm';
 import { appendEvidence } from '../../activities/evidence';
 import { EvidenceService } from '../../apps/api/src/evidence/evidence.service';
 import { createApiKey } from '../../libs/security/src';
 import { dataSourceOptions, migrate } from '../../libs/db/src';
+import { APPLICATION_ROLE, migrateDatabase, removeEmbeddedPostgresData, startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
+import { freePort } from '../../libs/devstack/src/processes';
 import { json, mailbox, startSystem } from '../support/system';
 
 describe('the evidence log', () => {
@@ -53,11 +56,11 @@ describe('the evidence log', () => {
     let db: DataSource;
     let admin: DataSource;
     beforeAll(async () => {
-      admin = new DataSource(dataSourceOptions(process.env.DATABASE_URL!));
+      admin = new DataSource(dataSourceOptions(process.env.TEST_ADMIN_DATABASE_URL!));
       await admin.initialize();
       await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
       await admin.query(`CREATE DATABASE "${name}"`);
-      const url = new URL(process.env.DATABASE_URL!);
+      const url = new URL(process.env.TEST_ADMIN_DATABASE_URL!);
       url.pathname = `/${name}`;
       await migrate(url.toString());
       db = new DataSource(dataSourceOptions(url.toString()));
@@ -106,6 +109,54 @@ describe('the evidence log', () => {
       await appendEvidence(db.manager, [{ key: 'k5', actor: 'a5', process: 'humanTask', reference: 't5', kind: 'completed', payload: { i: 5 } }]);
       expect(await new EvidenceService(db).verify()).toMatchObject({ ok: true, checked: 5 });
     });
+  });
+});
+
+/**
+ * Under the embedded PostgreSQL (npm start, and these tests unless DATABASE_URL is set) the
+ * application is not the superuser, so the privileges the migration revoked hold, not only the
+ * trigger. With DATABASE_URL the tests run on the user's server as the user's role: then this
+ * suite starts an embedded PostgreSQL of its own to check the embedded setup.
+ */
+describe('the evidence log under the embedded PostgreSQL, as the application connects to it', () => {
+  const embedded = process.env.TEST_ADMIN_DATABASE_URL !== process.env.DATABASE_URL;
+  const dataDir = path.join(process.env.TEST_STACK_DIR!, `evidence-role-${process.pid}`);
+  let pg: RunningPostgres | undefined;
+  let app: DataSource;
+  beforeAll(async () => {
+    let url = process.env.DATABASE_URL!;
+    if (!embedded) {
+      pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+      await migrateDatabase(pg.adminUrl, pg.url);
+      url = pg.url;
+    }
+    app = new DataSource(dataSourceOptions(url));
+    await app.initialize();
+    await appendEvidence(app.manager, [{ key: `role-check-${process.pid}`, actor: 'test', process: 'humanTask', reference: 'role-check', kind: 'completed' }]);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.destroy();
+    await pg?.stop();
+    if (pg) removeEmbeddedPostgresData(dataDir);
+  });
+
+  it('the application role is no superuser, owns nothing, may read and append but holds no privilege to change a row', async () => {
+    const [me] = await app.query<Array<{ role: string; superuser: boolean }>>(`SELECT rolname AS role, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`);
+    expect(me).toEqual({ role: APPLICATION_ROLE, superuser: false });
+    expect(await app.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user`)).toEqual([]);
+    const privileges = await app.query<Array<{ p: string; held: boolean }>>(`SELECT p, has_table_privilege('evidence_log', p) AS held FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p`);
+    expect(Object.fromEntries(privileges.map((r) => [r.p, r.held]))).toEqual({ SELECT: true, INSERT: true, UPDATE: false, DELETE: false, TRUNCATE: false });
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE for want of the privilege, before the trigger is asked, and cannot take the protection away', async () => {
+    for (const sql of [`UPDATE evidence_log SET actor = 'someone else'`, `DELETE FROM evidence_log`, `TRUNCATE evidence_log`]) {
+      await expect(app.query(sql)).rejects.toThrow('permission denied for table evidence_log');
+    }
+    await expect(app.query(`ALTER TABLE evidence_log DISABLE TRIGGER evidence_log_append_only`)).rejects.toThrow('must be owner of table evidence_log');
+    await app.query(`GRANT UPDATE, DELETE, TRUNCATE ON evidence_log TO current_user`); // PostgreSQL only warns: "no privileges were granted"
+    expect(await app.query(`SELECT has_table_privilege('evidence_log', 'UPDATE, DELETE, TRUNCATE') AS any`)).toEqual([{ any: false }]);
+    await expect(app.query(`SET session_replication_role = replica`)).rejects.toThrow(/permission denied/);
+    expect(await new EvidenceService(app).verify()).toMatchObject({ ok: true });
   });
 });
 
