@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { ApiKey, dataSourceOptions } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { DEV_DATA_DIR, DEV_POSTGRES_DIR, devPorts } from '../libs/devstack/src/dev-paths';
@@ -42,7 +42,8 @@ async function ensureDevApiKey(databaseUrl: string): Promise<string | undefined>
   const db = new DataSource(dataSourceOptions(databaseUrl));
   await db.initialize();
   try {
-    if (await db.getRepository(ApiKey).existsBy({ name: 'dev-admin' })) return undefined;
+    // A revoked one is replaced (the file then holds a key that works again).
+    if (await db.getRepository(ApiKey).existsBy({ name: 'dev-admin', revokedAt: IsNull() })) return undefined;
     const { key } = await createApiKey(db, 'dev-admin', 'admin');
     writeFileSync(DEV_KEY_FILE, `${key}\n`, { mode: 0o600 });
     return key;
