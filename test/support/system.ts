@@ -73,6 +73,8 @@ export async function startIsolatedSystem(overrides: Overrides = {}) {
     ...sys,
     /** The database's owner (the superuser under the embedded PostgreSQL), for what the application may not do. */
     adminUrl: database.adminUrl,
+    /** Its admin API key. */
+    key,
     async close() {
       await sys.close();
       await database.drop();
