@@ -7,10 +7,10 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { dataSourceOptions, migrate } from '../libs/db/src';
+import { dataSourceOptions } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { freePort, spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
-import { startEmbeddedPostgres, throwawayDatabase } from '../libs/devstack/src/postgres';
+import { migrateDatabase, startEmbeddedPostgres, throwawayDatabase } from '../libs/devstack/src/postgres';
 import { startSmtpCatcher } from '../libs/devstack/src/smtp-catcher';
 import { startTemporalDevServer } from '../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../libs/security/src';
@@ -48,7 +48,7 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
 
   const [pgPort, temporalPort, uiPort, smtpPort, mailPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const listeners = new Set<(m: Mail) => void>();
-  const [databaseUrl, temporalAddress, catcher] = await Promise.all([
+  const [database, temporalAddress, catcher] = await Promise.all([
     benchDatabase(pgPort, stops),
     process.env.TEMPORAL_ADDRESS ??
       startTemporalDevServer({ dataDir: path.join(BENCH_DIR, 'temporal'), port: temporalPort, uiPort }).then((t) => {
@@ -68,7 +68,8 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
   ]);
   stops.push(catcher.stop);
   log(`PostgreSQL ${process.env.DATABASE_URL ? 'from DATABASE_URL (a throwaway database beside yours)' : 'embedded'}, Temporal ${process.env.TEMPORAL_ADDRESS ? `at ${temporalAddress}` : 'dev server'}, SMTP catcher`);
-  await migrate(databaseUrl);
+  await migrateDatabase(database.adminUrl, database.url);
+  const databaseUrl = database.url;
   const db = new DataSource(dataSourceOptions(databaseUrl));
   await db.initialize();
   const { key: apiKey } = await createApiKey(db, 'bench', 'admin');
@@ -129,16 +130,16 @@ const ignore = () => undefined;
 const quietLogger = { info: ignore, warn: ignore, error: console.error, debug: ignore, trace: ignore, log: ignore };
 
 /** Never the user's own database: a throwaway one beside DATABASE_URL's, else an embedded server. */
-async function benchDatabase(port: number, stops: Array<() => Promise<void>>): Promise<string> {
+async function benchDatabase(port: number, stops: Array<() => Promise<void>>): Promise<{ url: string; adminUrl: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const pg = await startEmbeddedPostgres({ dataDir: path.join(BENCH_DIR, 'postgres'), port });
     stops.push(pg.stop);
-    return pg.url;
+    return pg;
   }
   const db = await throwawayDatabase(serverUrl, 'ismsflow_bench');
   stops.push(db.drop);
-  return db.url;
+  return db;
 }
 
 /** Resident memory of a process, in MB (Linux /proc; `ps` elsewhere). */

@@ -23,14 +23,21 @@ async function main(): Promise<number> {
   try {
     const keys = db.getRepository(ApiKey);
     if (command === 'create' && name) {
-      if (await keys.existsBy({ name })) return fail(`an API key named "${name}" already exists`);
-      const created = await createApiKey(db, name, values.role, scopes as Scope[] | undefined);
-      console.log(`API key "${created.name}" (${created.role}: ${created.scopes.join(', ')}), shown only now:\n${created.key}`);
+      // Unique among the keys in use: a revoked key's name may be given again.
+      const taken = () => fail(`an API key named "${name}" is in use (revoke it first to replace it)`);
+      if (await keys.existsBy({ name, revokedAt: IsNull() })) return taken();
+      const created = await createApiKey(db, name, values.role, scopes as Scope[] | undefined).catch((err: unknown) => {
+        if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') return undefined; // created meanwhile
+        throw err;
+      });
+      if (!created) return taken();
+      console.log(`API key "${created.name}" (id ${created.id}, ${created.role}: ${created.scopes.join(', ')}), shown only now:\n${created.key}`);
       return 0;
     }
     if (command === 'list') {
+      // The id tells apart keys that had the same name; the audit log records it with every call.
       for (const k of await keys.find({ order: { createdAt: 'ASC' } })) {
-        console.log(`${k.name}\t${k.role}\t${k.scopes.join(',')}\tcreated ${k.createdAt.toISOString()}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.revokedAt ? `\trevoked ${k.revokedAt.toISOString()}` : ''}`);
+        console.log(`${k.name}\tid ${k.id}\t${k.role}\t${k.scopes.join(',')}\tcreated ${k.createdAt.toISOString()}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}${k.revokedAt ? `\trevoked ${k.revokedAt.toISOString()}` : ''}`);
       }
       return 0;
     }

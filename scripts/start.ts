@@ -11,13 +11,13 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
-import { ApiKey, dataSourceOptions, migrate } from '../libs/db/src';
+import { DataSource, IsNull } from 'typeorm';
+import { ApiKey, dataSourceOptions } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { DEV_DATA_DIR, DEV_POSTGRES_DIR, devPorts } from '../libs/devstack/src/dev-paths';
 import { acquireInstanceLock } from '../libs/devstack/src/instance-lock';
 import { checkPortFree, findPortHolder, portInUse, type WantedPort } from '../libs/devstack/src/ports';
-import { startEmbeddedPostgres } from '../libs/devstack/src/postgres';
+import { migrateDatabase, startEmbeddedPostgres } from '../libs/devstack/src/postgres';
 import { POSTGRES_PART, relocatedPgdata } from '../libs/devstack/src/postgres-files';
 import { spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
 import { startSmtpCatcher } from '../libs/devstack/src/smtp-catcher';
@@ -42,7 +42,8 @@ async function ensureDevApiKey(databaseUrl: string): Promise<string | undefined>
   const db = new DataSource(dataSourceOptions(databaseUrl));
   await db.initialize();
   try {
-    if (await db.getRepository(ApiKey).existsBy({ name: 'dev-admin' })) return undefined;
+    // A revoked one is replaced (the file then holds a key that works again).
+    if (await db.getRepository(ApiKey).existsBy({ name: 'dev-admin', revokedAt: IsNull() })) return undefined;
     const { key } = await createApiKey(db, 'dev-admin', 'admin');
     writeFileSync(DEV_KEY_FILE, `${key}\n`, { mode: 0o600 });
     return key;
@@ -111,11 +112,12 @@ async function main(): Promise<void> {
     CISO_EMAIL: process.env.CISO_EMAIL ?? 'ciso@example.com',
   };
 
-  const [databaseUrl, temporalAddress, smtpUrl] = await allOrErrors([
-    process.env.DATABASE_URL ??
+  const [database, temporalAddress, smtpUrl] = await allOrErrors([
+    // The user's own server as they gave it; the embedded one migrated by its superuser, used by the application's role.
+    process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, adminUrl: process.env.DATABASE_URL } :
       startPart(POSTGRES_PART, [ports.postgres], () => startEmbeddedPostgres({ dataDir: DEV_POSTGRES_DIR, port: ports.postgres.port, logPrefix: color(34, '[postgres]') })).then((pg) => {
         stops.unshift({ name: 'postgres', stop: pg.stop });
-        return pg.url;
+        return pg;
       }),
     process.env.TEMPORAL_ADDRESS ??
       startPart(ports.temporal.part, [ports.temporal, ports.temporalUi], () =>
@@ -131,12 +133,12 @@ async function main(): Promise<void> {
         return `smtp://127.0.0.1:${ports.smtp.port}`;
       }),
   ]);
-  Object.assign(env, { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl });
+  Object.assign(env, { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl });
 
   const newKey = await startPart('the database schema', [], async () => {
-    const ran = await migrate(databaseUrl);
+    const ran = await migrateDatabase(database.adminUrl, database.url);
     if (ran.length) log(`database migrated: ${ran.join(', ')}`);
-    return ensureDevApiKey(databaseUrl);
+    return ensureDevApiKey(database.url);
   });
 
   const childEnv = { ...process.env, ...env };

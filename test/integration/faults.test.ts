@@ -9,8 +9,8 @@ import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/app';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
 import { addDays, DEFAULT_CORRECTIVE_ACTION_POLICY } from '../../libs/domain/src';
-import { dataSourceOptions, migrate, OutboundMail } from '../../libs/db/src';
-import { removeEmbeddedPostgresData, startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
+import { dataSourceOptions, OutboundMail } from '../../libs/db/src';
+import { migrateDatabase, removeEmbeddedPostgresData, startEmbeddedPostgres, type RunningPostgres } from '../../libs/devstack/src/postgres';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { freePort, spawnPrefixed, waitForOutput } from '../../libs/devstack/src/processes';
 import { startSmtpCatcher, type SmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
@@ -357,7 +357,7 @@ describe('faults: PostgreSQL unavailable for a while', () => {
     // A database of its own, to stop and start without touching the other suites'.
     pgPort = await freePort();
     pg = await startEmbeddedPostgres({ dataDir, port: pgPort });
-    await migrate(pg.url);
+    await migrateDatabase(pg.adminUrl, pg.url);
     const base = loadConfig();
     sys = await startSystem({ databaseUrl: pg.url, temporal: { ...base.temporal, taskQueue: `pg-down-${pid}` } });
     ({ key } = await createApiKey(sys.db, `pg-down-${pid}`, 'admin'));

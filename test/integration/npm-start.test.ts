@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 import { freePort } from '../../libs/devstack/src/processes';
 import { json } from '../support/system';
 
@@ -62,7 +63,7 @@ describe('npm start', () => {
       s.once('error', () => resolve(false));
     });
 
-  it('runs the whole system, prints a key once, stops on Ctrl-C and keeps everything across a restart', async () => {
+  it('runs the whole system, prints a key once, connects as a role that may not change the evidence log, stops on Ctrl-C and keeps everything across a restart', async () => {
     await start();
     const keyFile = path.join(dataDir, 'dev-api-key');
     const key = readFileSync(keyFile, 'utf8').trim();
@@ -104,6 +105,24 @@ describe('npm start', () => {
     });
     const jiraKey = /ifk_\S+/.exec(apikey)![0];
     expect((await fetch(url(env.PORT, '/tasks'), { headers: { authorization: `Bearer ${jiraKey}` } })).status).toBe(200);
+
+    // The API and the worker connect as the application's role, which may not change the evidence log.
+    const pg = (user: string, file: string) => new Client({ connectionString: `postgres://${user}:${encodeURIComponent(readFileSync(path.join(dataDir, 'postgres', file), 'utf8').trim())}@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/ismsflow` });
+    const admin = pg('postgres', 'password');
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(`SELECT DISTINCT usename, (SELECT rolsuper FROM pg_roles WHERE rolname = usename) AS superuser FROM pg_stat_activity WHERE datname = 'ismsflow' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+      expect(rows).toEqual([{ usename: 'ismsflow_app', superuser: false }]);
+    } finally {
+      await admin.end();
+    }
+    const app = pg('ismsflow_app', 'app-password');
+    await app.connect();
+    try {
+      for (const sql of ['UPDATE evidence_log SET actor = actor', 'DELETE FROM evidence_log', 'TRUNCATE evidence_log']) await expect(app.query(sql)).rejects.toThrow('permission denied for table evidence_log');
+    } finally {
+      await app.end();
+    }
 
     expect(await stop()).toBe(0);
     expect(output).toContain('[ismsflow] stopped');

@@ -1,5 +1,7 @@
 import AdmZip from 'adm-zip';
-import { json, startSystem } from '../support/system';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../libs/db/src';
+import { json, startIsolatedSystem, startSystem } from '../support/system';
 
 describe('the registers over HTTP', () => {
   let sys: Awaited<ReturnType<typeof startSystem>>;
@@ -132,7 +134,7 @@ describe('the registers over HTTP', () => {
       if (page.length < 200) break;
     }
     const kinds = new Set(log.map((r) => `${r.process}:${r.kind}`));
-    for (const k of ['riskRegister:riskIdentified', 'riskRegister:riskReassessed', 'riskRegister:riskAccepted', 'statementOfApplicability:soaDecision', 'documentControl:documentApproved', 'documentControl:documentAcknowledged', 'supplierRegister:supplierRecorded', 'training:trainingRecorded', 'kpiMeasurement:measured']) {
+    for (const k of ['riskRegister:riskIdentified', 'riskRegister:riskReassessed', 'riskRegister:riskAccepted', 'statementOfApplicability:soaDecision', 'documentControl:documentRegistered', 'documentControl:documentApproved', 'documentControl:documentAcknowledged', 'supplierRegister:supplierRecorded', 'training:trainingRecorded', 'objectives:objectiveSet', 'kpiMeasurement:measured']) {
       expect(kinds).toContain(k);
     }
     const zip = new AdmZip(Buffer.from(await (await sys.api(`/evidence-pack?from=2025-01-01&to=${today}`)).arrayBuffer()));
@@ -141,6 +143,131 @@ describe('the registers over HTTP', () => {
     const soa = JSON.parse(zip.readAsText('statement-of-applicability.json')) as Array<{ control_id: string; applicable: boolean | null }>;
     expect(soa).toHaveLength(93);
     expect(soa.find((c) => c.control_id === 'A.7.4')?.applicable).toBe(false);
+    expect((await json(sys.api('/evidence/verify'))).ok).toBe(true);
+  });
+});
+
+/**
+ * "Every register write appends one evidence row" (README), counted on a database of its own so that
+ * no other suite's rows are counted: each write exactly one row naming what it wrote, in the same
+ * transaction; the same request again, or a refused one, none.
+ */
+describe('register writes and the evidence log', () => {
+  let sys: Awaited<ReturnType<typeof startIsolatedSystem>>;
+  beforeAll(async () => {
+    sys = await startIsolatedSystem();
+  });
+  afterAll(() => sys?.close());
+
+  type Row = { process: string; kind: string; reference: string; actor: string };
+  let seen = 0;
+  /** The rows appended since the last look. */
+  async function appended(): Promise<Row[]> {
+    const rows = await sys.db.query<Array<Row & { seq: string }>>(`SELECT seq, process, kind, reference, actor FROM evidence_log WHERE seq > $1 ORDER BY seq`, [seen]);
+    if (rows.length) seen = Number(rows.at(-1)!.seq);
+    return rows.map(({ seq: _seq, ...r }) => r);
+  }
+  /** `call` answers `status` and appends exactly `rows`. */
+  async function write(call: () => Promise<Response>, status: number, rows: Array<Partial<Row>>) {
+    await appended();
+    const res = await call();
+    expect({ status: res.status, body: res.status >= 400 ? await res.text() : '' }).toMatchObject({ status });
+    const got = await appended();
+    expect(got).toHaveLength(rows.length);
+    rows.forEach((r, i) => expect(got[i]).toMatchObject(r));
+    return res;
+  }
+  const post = (path: string, json: unknown) => () => sys.api(path, { method: 'POST', json });
+  const put = (path: string, json: unknown) => () => sys.api(path, { method: 'PUT', json });
+  const me = 'isolated-suite';
+
+  it('risks: each assessment and each acceptance once', async () => {
+    const owner = 'cto@acme.example';
+    const risk = { asset: 'CRM', threat: 'Data leak', vulnerability: 'Shared admin account', owner, consequence: 4, likelihood: 4, treatment: 'reduce', rationale: 'MFA' };
+    const created = await json(write(post('/risks', risk), 201, [{ process: 'riskRegister', kind: 'riskIdentified', actor: me }]));
+    await write(post(`/risks/${created.id}/versions`, { ...risk, likelihood: 2 }), 201, [{ process: 'riskRegister', kind: 'riskReassessed', reference: created.id }]);
+    const acceptance = { version: 2, acceptedBy: owner };
+    await write(post(`/risks/${created.id}/acceptances`, acceptance), 201, [{ process: 'riskRegister', kind: 'riskAccepted', reference: created.id, actor: owner }]);
+    await write(post(`/risks/${created.id}/acceptances`, acceptance), 201, []);
+    expect((await json(sys.api(`/risks/${created.id}`))).acceptances).toHaveLength(1);
+    await write(post(`/risks/${created.id}/acceptances`, { version: 1, acceptedBy: owner }), 422, []);
+    await write(post('/risks', { ...risk, consequence: 9 }), 422, []);
+  });
+
+  it('the Statement of Applicability: each decision once, the same decision again none', async () => {
+    const decision = { applicable: true, justification: 'Risk R-0001', implementation: 'partial' };
+    await write(put('/soa/A.5.7', decision), 200, [{ process: 'statementOfApplicability', kind: 'soaDecision', reference: 'A.5.7', actor: me }]);
+    await write(put('/soa/A.5.7', decision), 200, []);
+    await write(put('/soa/A.5.7', { ...decision, implementation: 'implemented' }), 200, [{ kind: 'soaDecision', reference: 'A.5.7' }]);
+    await write(put('/soa/A.5.7', { ...decision, applicable: false }), 422, []);
+    expect(await json(sys.api('/soa/A.5.7', { method: 'PUT', json: decision }))).toMatchObject({ implementation: 'partial', updatedBy: me });
+  });
+
+  it('documents: registering, each approved version and each acknowledgement once', async () => {
+    const doc = { id: 'POL-01', title: 'Information security policy', kind: 'policy', owner: 'isms@acme.example' };
+    await write(post('/documents', doc), 201, [{ process: 'documentControl', kind: 'documentRegistered', reference: 'POL-01', actor: me }]);
+    await write(post('/documents', doc), 409, []);
+    const version = { version: '1.0', author: 'isms@acme.example', approver: 'ceo@acme.example', approvedOn: '2026-11-01', nextReview: '2027-11-01', summary: 'First' };
+    await write(post('/documents/POL-01/versions', version), 201, [{ process: 'documentControl', kind: 'documentApproved', reference: 'POL-01', actor: 'ceo@acme.example' }]);
+    await write(post('/documents/POL-01/versions', version), 409, []);
+    await write(post('/documents/POL-01/acknowledgements', { person: 'alice@acme.example' }), 201, [{ kind: 'documentAcknowledged', actor: 'alice@acme.example' }]);
+    await write(post('/documents/POL-01/acknowledgements', { person: 'alice@acme.example' }), 201, []);
+    await write(post('/documents', { ...doc, id: 'POL-02', kind: 'memo' }), 422, []);
+  });
+
+  it('suppliers: registering and each change once, the same record again none', async () => {
+    const supplier = { id: 'hostco', name: 'HostCo', services: 'Hosting', criticality: 'high', ictProvider: true, certificates: [{ type: 'ISO/IEC 27001', validUntil: '2027-09-30' }] };
+    await write(post('/suppliers', supplier), 201, [{ process: 'supplierRegister', kind: 'supplierRecorded', reference: 'hostco', actor: me }]);
+    await write(post('/suppliers', supplier), 409, []);
+    const { id: _id, ...fields } = supplier;
+    await write(put('/suppliers/hostco', { ...fields, lastReview: '2026-11-30' }), 200, [{ kind: 'supplierRecorded', reference: 'hostco' }]);
+    await write(put('/suppliers/hostco', { ...fields, lastReview: '2026-11-30' }), 200, []);
+    await write(put('/suppliers/hostco', { ...fields, lastReview: '2026-11-30', certificates: [] }), 200, [{ kind: 'supplierRecorded' }]);
+    await write(put('/suppliers/hostco', { ...fields, criticality: 'vital' }), 422, []);
+  });
+
+  it('training records: one row per record added, none for a record already there', async () => {
+    const records = [
+      { person: 'bob@acme.example', course: 'Awareness', completedOn: '2026-11-20', result: 'passed' },
+      { person: 'carol@acme.example', course: 'Awareness', completedOn: '2026-11-20', result: 'passed' },
+    ];
+    await write(post('/training-records', { records }), 201, records.map((r) => ({ process: 'training', kind: 'trainingRecorded', reference: r.person })));
+    await write(post('/training-records', { records: [...records, { ...records[0], person: 'dave@acme.example' }] }), 201, [{ reference: 'dave@acme.example' }]);
+  });
+
+  it('objectives: setting one and each measurement once', async () => {
+    const objective = { id: 'mfa-coverage', objective: 'MFA everywhere', metric: 'Accounts with MFA (%)', owner: 'it@acme.example', target: 100, direction: 'atLeast' };
+    await write(post('/objectives', objective), 201, [{ process: 'objectives', kind: 'objectiveSet', reference: 'mfa-coverage', actor: me }]);
+    await write(post('/objectives', { ...objective, target: 90 }), 409, []);
+    await write(post('/objectives/mfa-coverage/measurements', { measuredOn: '2026-11-30', value: 97 }), 201, [{ process: 'kpiMeasurement', kind: 'measured', reference: 'mfa-coverage' }]);
+    await write(post('/objectives/mfa-coverage/measurements', { measuredOn: '2026-11-30', value: 97 }), 409, []);
+    await write(post('/objectives', { ...objective, id: 'x', target: 'all' }), 422, []);
+  });
+
+  it('a write whose evidence row cannot be appended is not written either: the two are one transaction', async () => {
+    const owner = new DataSource(dataSourceOptions(sys.adminUrl));
+    await owner.initialize();
+    try {
+      await owner.query(`CREATE FUNCTION refuse_evidence() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evidence refused for this test'; END $$`);
+      await owner.query(`CREATE TRIGGER refuse_evidence BEFORE INSERT ON evidence_log FOR EACH ROW EXECUTE FUNCTION refuse_evidence()`);
+      const failed = [
+        await sys.api('/documents', { method: 'POST', json: { id: 'POL-09', title: 'Backup policy', kind: 'policy', owner: 'isms@acme.example' } }),
+        await sys.api('/objectives', { method: 'POST', json: { id: 'backup-tests', objective: 'Restores work', metric: 'Restore tests passed (%)', owner: 'it@acme.example', target: 100, direction: 'atLeast' } }),
+        await sys.api('/suppliers', { method: 'POST', json: { id: 'mailco', name: 'MailCo', services: 'Mail', criticality: 'low', ictProvider: false } }),
+        await sys.api('/suppliers/hostco', { method: 'PUT', json: { name: 'HostCo Ltd', services: 'Hosting', criticality: 'high', ictProvider: true } }),
+        await sys.api('/soa/A.5.8', { method: 'PUT', json: { applicable: true, justification: 'Projects', implementation: 'partial' } }),
+      ];
+      expect(failed.map((r) => r.status)).toEqual([500, 500, 500, 500, 500]);
+    } finally {
+      await owner.query(`DROP TRIGGER IF EXISTS refuse_evidence ON evidence_log`);
+      await owner.query(`DROP FUNCTION IF EXISTS refuse_evidence()`);
+      await owner.destroy();
+    }
+    expect((await sys.api('/documents/POL-09')).status).toBe(404);
+    expect((await sys.api('/objectives/backup-tests')).status).toBe(404);
+    expect((await sys.api('/suppliers/mailco')).status).toBe(404);
+    expect(await json(sys.api('/suppliers/hostco'))).toMatchObject({ name: 'HostCo' });
+    expect(await json(sys.api('/soa'))).toMatchObject({ controls: expect.arrayContaining([expect.objectContaining({ controlId: 'A.5.8', applicable: null })]) });
     expect((await json(sys.api('/evidence/verify'))).ok).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate } from '../../libs/db/src';
+import { dataSourceOptions } from '../../libs/db/src';
 import { freePort } from '../../libs/devstack/src/processes';
-import { removeEmbeddedPostgresData, startEmbeddedPostgres, throwawayDatabase } from '../../libs/devstack/src/postgres';
+import { migrateDatabase, removeEmbeddedPostgresData, startEmbeddedPostgres, throwawayDatabase } from '../../libs/devstack/src/postgres';
 import { startSmtpCatcher } from '../../libs/devstack/src/smtp-catcher';
 import { startTemporalDevServer } from '../../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../../libs/security/src';
@@ -20,22 +20,24 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as any).__ismsflowStack = { stops, dir };
 
   const [temporalPort, uiPort, smtpPort, mailPort, pgPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const [databaseUrl, temporal, mail] = await Promise.all([
+  const [database, temporal, mail] = await Promise.all([
     testDatabase(dir, pgPort, stops),
     startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), port: temporalPort, uiPort }),
     // Every suite's mail, kept for the whole run.
     startSmtpCatcher({ smtpPort, httpPort: mailPort, maxMessages: 20_000 }),
   ]);
   stops.push(temporal.stop, mail.stop);
-  await migrate(databaseUrl);
+  await migrateDatabase(database.adminUrl, database.url);
 
-  const db = new DataSource(dataSourceOptions(databaseUrl));
+  const db = new DataSource(dataSourceOptions(database.url));
   await db.initialize();
   const { key } = await createApiKey(db, 'test-suite', 'admin');
   await db.destroy();
 
   Object.assign(process.env, {
-    DATABASE_URL: databaseUrl,
+    // The application's connection (under the embedded PostgreSQL its own role, as with npm start), and the owner's.
+    DATABASE_URL: database.url,
+    TEST_ADMIN_DATABASE_URL: database.adminUrl,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_UI_URL: temporal.uiUrl,
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
@@ -49,7 +51,7 @@ export default async function globalSetup(): Promise<void> {
   });
 }
 
-async function testDatabase(dir: string, port: number, stops: Array<() => Promise<void>>): Promise<string> {
+async function testDatabase(dir: string, port: number, stops: Array<() => Promise<void>>): Promise<{ url: string; adminUrl: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port });
@@ -57,10 +59,10 @@ async function testDatabase(dir: string, port: number, stops: Array<() => Promis
       await pg.stop();
       removeEmbeddedPostgresData(dir);
     });
-    return pg.url;
+    return pg;
   }
   // Never touch the user's own database: make a throwaway one beside it.
   const db = await throwawayDatabase(serverUrl, 'ismsflow_test');
   stops.push(db.drop);
-  return db.url;
+  return db;
 }

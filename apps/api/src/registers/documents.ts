@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
@@ -11,7 +11,7 @@ import { DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../
 import { insertIfNew } from '../common/insert-if-new';
 import { ProblemException } from '../common/problem';
 import { email, trim, URL_OPTIONS } from '../common/validation';
-import { Area } from '../auth/api-key.guard';
+import { Area, type AuthedRequest } from '../auth/api-key.guard';
 
 const KINDS = ['policy', 'procedure', 'standard', 'plan', 'record'] as const;
 
@@ -47,8 +47,12 @@ export class DocumentsController {
   @Post()
   @ApiOperation({ summary: 'Register a document (policy, procedure...)' })
   @ApiResponse({ status: 409, description: 'The id is taken' })
-  async create(@Body() dto: DocumentDto, @Res({ passthrough: true }) res: Response) {
-    if (!(await insertIfNew(this.db.manager, DocumentRecord, { ...dto, createdAt: new Date() }, 'id'))) throw new ProblemException(409, `Document ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+  async create(@Body() dto: DocumentDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
+    const now = new Date();
+    await this.db.transaction(async (tx) => {
+      if (!(await insertIfNew(tx, DocumentRecord, { ...dto, createdAt: now }, 'id'))) throw new ProblemException(409, `Document ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+      await appendEvidence(tx, [{ key: `document:${dto.id}`, at: now, actor: req.caller.name, process: 'documentControl', reference: dto.id, kind: 'documentRegistered', payload: dto }]);
+    });
     res.status(201).location(`/documents/${dto.id}`);
     return this.get(dto.id);
   }

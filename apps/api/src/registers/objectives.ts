@@ -38,8 +38,11 @@ export class ObjectivesController {
   @Post()
   @ApiOperation({ summary: 'An ISMS objective (6.2) with its metric, owner and target' })
   @ApiResponse({ status: 409, description: 'The id is taken' })
-  async create(@Body() dto: ObjectiveDto, @Res({ passthrough: true }) res: Response) {
-    if (!(await insertIfNew(this.db.manager, Objective, dto, 'id'))) throw new ProblemException(409, `Objective ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+  async create(@Body() dto: ObjectiveDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
+    await this.db.transaction(async (tx) => {
+      if (!(await insertIfNew(tx, Objective, dto, 'id'))) throw new ProblemException(409, `Objective ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+      await appendEvidence(tx, [{ key: `objective:${dto.id}`, actor: req.caller.name, process: 'objectives', reference: dto.id, kind: 'objectiveSet', payload: dto }]);
+    });
     res.status(201).location(`/objectives/${dto.id}`);
     return this.get(dto.id);
   }

@@ -85,8 +85,11 @@ export class RisksController {
     ];
     if (errors.length) throw ProblemException.invalid(errors);
     await this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM risks WHERE id = $1 FOR UPDATE', [id]);
+      // The owner's acceptance of a version is one fact: the same acceptance again (a retry) adds nothing.
+      if (await tx.getRepository(RiskAcceptance).existsBy({ riskId: id, version: dto.version, acceptedBy: dto.acceptedBy })) return;
       const row = await tx.getRepository(RiskAcceptance).save({ riskId: id, version: dto.version, acceptedBy: dto.acceptedBy, acceptedAt: new Date(), note: dto.note ?? null });
-      await appendEvidence(tx, [{ key: `risk:${id}:accepted:${row.id}`, at: row.acceptedAt, actor: dto.acceptedBy, process: 'riskRegister', reference: id, kind: 'riskAccepted', payload: { version: dto.version, note: row.note } }]);
+      await appendEvidence(tx, [{ key: `risk:${id}:v${dto.version}:accepted`, at: row.acceptedAt, actor: dto.acceptedBy, process: 'riskRegister', reference: id, kind: 'riskAccepted', payload: { version: dto.version, note: row.note } }]);
     });
     return this.get(id);
   }

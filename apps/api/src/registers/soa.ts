@@ -48,16 +48,19 @@ export class SoaController {
   @ApiOperation({ summary: 'Decide on one control: applicable or not, why, and how far it is implemented' })
   @ApiResponse({ status: 404, description: 'Not an Annex A 2022 control' })
   async decide(@Param('controlId') controlId: string, @Body() dto: SoaEntryDto, @Req() req: AuthedRequest) {
-    const repo = this.db.getRepository(SoaControl);
-    if (!(await repo.findOneBy({ controlId }))) throw new ProblemException(404, `${controlId} is not an Annex A 2022 control (A.5.1 to A.8.34)`);
     if (!dto.applicable && dto.implementation !== 'not started') {
       throw ProblemException.invalid([{ field: 'implementation', message: 'an excluded control is not implemented: set implementation to not started' }]);
     }
-    const now = new Date();
-    await this.db.transaction(async (tx) => {
-      await tx.getRepository(SoaControl).update({ controlId }, { ...dto, updatedBy: req.caller.name, updatedAt: now });
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(SoaControl);
+      const control = await repo.findOne({ where: { controlId }, lock: { mode: 'pessimistic_write' } });
+      if (!control) throw new ProblemException(404, `${controlId} is not an Annex A 2022 control (A.5.1 to A.8.34)`);
+      // The same decision again (a retry) is no new decision: nothing written, nothing logged.
+      if (control.applicable === dto.applicable && control.justification === dto.justification && control.implementation === dto.implementation) return control;
+      const now = new Date();
+      await repo.update({ controlId }, { ...dto, updatedBy: req.caller.name, updatedAt: now });
       await appendEvidence(tx, [{ key: `soa:${controlId}:${now.toISOString()}`, at: now, actor: req.caller.name, process: 'statementOfApplicability', reference: controlId, kind: 'soaDecision', payload: dto }]);
+      return repo.findOneByOrFail({ controlId });
     });
-    return repo.findOneByOrFail({ controlId });
   }
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Body, Controller, Get, Header, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags, OmitType } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,7 +7,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsStrin
 import { IsCalendarDate, MultiLine } from '../common/input-policy';
 import { toCsv } from '../common/csv';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { appendEvidence } from '../../../../activities/evidence';
 import { Supplier } from '../../../../libs/db/src';
 import { Area, type AuthedRequest } from '../auth/api-key.guard';
@@ -53,8 +54,10 @@ export class SuppliersController {
   @ApiResponse({ status: 409, description: 'The id is taken' })
   async create(@Body() dto: SupplierDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
     this.checkDates(dto);
-    if (!(await insertIfNew(this.db.manager, Supplier, this.row(dto.id, dto), 'id'))) throw new ProblemException(409, `Supplier ${dto.id} exists: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
-    await this.evidence(dto.id, dto, req.caller.name);
+    await this.db.transaction(async (tx) => {
+      if (!(await insertIfNew(tx, Supplier, this.row(dto.id, dto), 'id'))) throw new ProblemException(409, `Supplier ${dto.id} exists: change it with PUT`, [{ field: 'id', message: 'already taken' }]);
+      await this.evidence(tx, dto.id, dto, req.caller.name);
+    });
     res.status(201).location(`/suppliers/${dto.id}`);
     return this.get(dto.id);
   }
@@ -64,8 +67,14 @@ export class SuppliersController {
   async update(@Param('id') id: string, @Body() dto: UpdateSupplierDto, @Req() req: AuthedRequest) {
     await this.get(id);
     this.checkDates(dto);
-    await this.db.getRepository(Supplier).update({ id }, this.row(id, dto));
-    await this.evidence(id, dto, req.caller.name);
+    await this.db.transaction(async (tx) => {
+      const current = await tx.getRepository(Supplier).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const next = this.row(id, dto);
+      // The same record again (a retry) changes nothing: nothing written, nothing logged.
+      if ((Object.keys(next) as Array<keyof typeof next>).every((k) => k === 'updatedAt' || isDeepStrictEqual(current[k], next[k]))) return;
+      await tx.getRepository(Supplier).update({ id }, next);
+      await this.evidence(tx, id, dto, req.caller.name);
+    });
     return this.get(id);
   }
 
@@ -127,8 +136,8 @@ export class SuppliersController {
     if (dto.contractStart && dto.contractEnd && dto.contractEnd < dto.contractStart) throw ProblemException.invalid([{ field: 'contractEnd', message: 'contractEnd must not be before contractStart' }]);
   }
 
-  private evidence(id: string, dto: UpdateSupplierDto, actor: string) {
+  private evidence(tx: EntityManager, id: string, dto: UpdateSupplierDto, actor: string) {
     const at = new Date();
-    return appendEvidence(this.db.manager, [{ key: `supplier:${id}:${at.toISOString()}`, at, actor, process: 'supplierRegister', reference: id, kind: 'supplierRecorded', payload: dto }]);
+    return appendEvidence(tx, [{ key: `supplier:${id}:${at.toISOString()}`, at, actor, process: 'supplierRegister', reference: id, kind: 'supplierRecorded', payload: dto }]);
   }
 }
