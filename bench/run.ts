@@ -4,7 +4,9 @@
  * writes bench/results.json. A script, not a test: it asserts nothing, it reports.
  *
  * Sizes can be lowered for a quick look: BENCH_STARTS, BENCH_ROUND_TRIPS, BENCH_TASKS, BENCH_NCS,
- * BENCH_EVIDENCE_ROWS; BENCH_ONLY=start,roundTrip,scale,time,evidence runs some of them.
+ * BENCH_EVIDENCE_ROWS; BENCH_ONLY=start,roundTrip,scale,time,evidence runs some of them. These
+ * BENCH_* variables (and BENCH_PROFILE, BENCH_VERBOSE in stack.ts) are the benchmark's own, read
+ * here and documented in the README's Performance section, not in the configuration schema.
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { apiClient, cycleTimes, evidencePack, humanRoundTrip, scale, startOverhead } from './measures';
-import { startBenchStack } from './stack';
+import { GIVEN, startBenchStack } from './stack';
 
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const only = process.env.BENCH_ONLY?.split(',');
@@ -71,8 +73,8 @@ async function main(): Promise<void> {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    temporal: process.env.TEMPORAL_ADDRESS ? `server at ${process.env.TEMPORAL_ADDRESS}` : 'Temporal dev server (SQLite)',
-    postgres: process.env.DATABASE_URL ? 'server from DATABASE_URL' : 'embedded PostgreSQL',
+    temporal: GIVEN.TEMPORAL_ADDRESS ? `server at ${GIVEN.TEMPORAL_ADDRESS}` : 'Temporal dev server (SQLite)',
+    postgres: GIVEN.DATABASE_URL ? 'server from DATABASE_URL' : 'embedded PostgreSQL',
   };
   const report = { ranAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), machine, targets: TARGETS, results };
   const file = path.join(PROJECT_ROOT, 'bench', 'results.json');

@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { givenEnv } from '../libs/config/src';
 import { dataSourceOptions } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { freePort, spawnPrefixed, stopProcess, waitForOutput, waitForPort } from '../libs/devstack/src/processes';
@@ -16,6 +17,8 @@ import { startTemporalDevServer } from '../libs/devstack/src/temporal-dev-server
 import { createApiKey } from '../libs/security/src';
 
 export const BENCH_DIR = path.join(PROJECT_ROOT, '.data', 'bench');
+/** The servers the environment names, if any: the benchmark uses them instead of starting its own. */
+export const GIVEN = givenEnv(['DATABASE_URL', 'TEMPORAL_ADDRESS']);
 
 export interface Mail {
   to: string[];
@@ -50,7 +53,7 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
   const listeners = new Set<(m: Mail) => void>();
   const [database, temporalAddress, catcher] = await Promise.all([
     benchDatabase(pgPort, stops),
-    process.env.TEMPORAL_ADDRESS ??
+    GIVEN.TEMPORAL_ADDRESS ??
       startTemporalDevServer({ dataDir: path.join(BENCH_DIR, 'temporal'), port: temporalPort, uiPort }).then((t) => {
         stops.push(t.stop);
         return t.address;
@@ -67,7 +70,7 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
     }),
   ]);
   stops.push(catcher.stop);
-  log(`PostgreSQL ${process.env.DATABASE_URL ? 'from DATABASE_URL (a throwaway database beside yours)' : 'embedded'}, Temporal ${process.env.TEMPORAL_ADDRESS ? `at ${temporalAddress}` : 'dev server'}, SMTP catcher`);
+  log(`PostgreSQL ${GIVEN.DATABASE_URL ? 'from DATABASE_URL (a throwaway database beside yours)' : 'embedded'}, Temporal ${GIVEN.TEMPORAL_ADDRESS ? `at ${temporalAddress}` : 'dev server'}, SMTP catcher`);
   await migrateDatabase(database.adminUrl, database.url);
   const databaseUrl = database.url;
   const db = new DataSource(dataSourceOptions(databaseUrl));
@@ -131,7 +134,7 @@ const quietLogger = { info: ignore, warn: ignore, error: console.error, debug: i
 
 /** Never the user's own database: a throwaway one beside DATABASE_URL's, else an embedded server. */
 async function benchDatabase(port: number, stops: Array<() => Promise<void>>): Promise<{ url: string; adminUrl: string }> {
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = GIVEN.DATABASE_URL;
   if (!serverUrl) {
     const pg = await startEmbeddedPostgres({ dataDir: path.join(BENCH_DIR, 'postgres'), port });
     stops.push(pg.stop);

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, IsNull } from 'typeorm';
+import { APP_VARIABLES, givenEnv } from '../libs/config/src';
 import { ApiKey, dataSourceOptions } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
 import { DEV_DATA_DIR, DEV_POSTGRES_DIR, devPorts } from '../libs/devstack/src/dev-paths';
@@ -90,36 +91,38 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   const ports = devPorts();
+  // Every variable the API and the worker read is checked before anything starts; those set point elsewhere.
+  const given = givenEnv(APP_VARIABLES);
   mkdirSync(DATA, { recursive: true });
   releaseLock = acquireInstanceLock(DATA, { folder: PROJECT_ROOT, api: `http://localhost:${ports.api.port}` });
   process.on('exit', () => releaseLock());
 
   // Only the parts the environment does not point elsewhere; every port before anything starts.
   const wanted = [
-    ...(process.env.DATABASE_URL ? [] : [ports.postgres]),
-    ...(process.env.TEMPORAL_ADDRESS ? [] : [ports.temporal, ports.temporalUi]),
-    ...(process.env.SMTP_URL ? [] : [ports.smtp, ports.mailbox]),
+    ...(given.DATABASE_URL ? [] : [ports.postgres]),
+    ...(given.TEMPORAL_ADDRESS ? [] : [ports.temporal, ports.temporalUi]),
+    ...(given.SMTP_URL ? [] : [ports.smtp, ports.mailbox]),
     ports.api,
   ];
   await allOrErrors(wanted.map((p) => checkPortFree(p, leftoverHints())));
 
   const env: Record<string, string> = {
-    TASK_LINK_SECRET: process.env.TASK_LINK_SECRET ?? localSecret('task-link-secret'),
+    TASK_LINK_SECRET: given.TASK_LINK_SECRET ?? localSecret('task-link-secret'),
     // Every mail lands in the local mailbox, so a made-up ISMS manager is fine for trying things out.
-    ISMS_MANAGER_EMAIL: process.env.ISMS_MANAGER_EMAIL ?? 'isms-manager@example.com',
-    INCIDENT_HANDLER_EMAIL: process.env.INCIDENT_HANDLER_EMAIL ?? 'incident-handler@example.com',
-    DPO_EMAIL: process.env.DPO_EMAIL ?? 'dpo@example.com',
-    CISO_EMAIL: process.env.CISO_EMAIL ?? 'ciso@example.com',
+    ISMS_MANAGER_EMAIL: given.ISMS_MANAGER_EMAIL ?? 'isms-manager@example.com',
+    INCIDENT_HANDLER_EMAIL: given.INCIDENT_HANDLER_EMAIL ?? 'incident-handler@example.com',
+    DPO_EMAIL: given.DPO_EMAIL ?? 'dpo@example.com',
+    CISO_EMAIL: given.CISO_EMAIL ?? 'ciso@example.com',
   };
 
   const [database, temporalAddress, smtpUrl] = await allOrErrors([
     // The user's own server as they gave it; the embedded one migrated by its superuser, used by the application's role.
-    process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, adminUrl: process.env.DATABASE_URL } :
+    given.DATABASE_URL ? { url: given.DATABASE_URL, adminUrl: given.DATABASE_URL } :
       startPart(POSTGRES_PART, [ports.postgres], () => startEmbeddedPostgres({ dataDir: DEV_POSTGRES_DIR, port: ports.postgres.port, logPrefix: color(34, '[postgres]') })).then((pg) => {
         stops.unshift({ name: 'postgres', stop: pg.stop });
         return pg;
       }),
-    process.env.TEMPORAL_ADDRESS ??
+    given.TEMPORAL_ADDRESS ??
       startPart(ports.temporal.part, [ports.temporal, ports.temporalUi], () =>
         startTemporalDevServer({ dataDir: path.join(DATA, 'temporal'), port: ports.temporal.port, uiPort: ports.temporalUi.port, logPrefix: color(35, '[temporal]') }),
       ).then((t) => {
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
         env.TEMPORAL_UI_URL = t.uiUrl;
         return t.address;
       }),
-    process.env.SMTP_URL ??
+    given.SMTP_URL ??
       startPart(ports.smtp.part, [ports.smtp, ports.mailbox], () => startSmtpCatcher({ smtpPort: ports.smtp.port, httpPort: ports.mailbox.port })).then((m) => {
         stops.push({ name: 'smtp catcher', stop: m.stop });
         return `smtp://127.0.0.1:${ports.smtp.port}`;
@@ -170,15 +173,15 @@ async function main(): Promise<void> {
   running = true;
 
   const port = ports.api.port;
-  const uiUrl = env.TEMPORAL_UI_URL ?? process.env.TEMPORAL_UI_URL;
+  const uiUrl = env.TEMPORAL_UI_URL ?? given.TEMPORAL_UI_URL;
   const relocated = relocatedPgdata(DEV_POSTGRES_DIR);
   log('ismsflow is running');
   console.log(`
   API             http://localhost:${port}        OpenAPI: http://localhost:${port}/docs
   Health          http://localhost:${port}/health
   ${uiUrl ? `Temporal UI     ${uiUrl}` : `Temporal        ${temporalAddress}`}
-  ${process.env.SMTP_URL ? `SMTP            ${smtpUrl}` : `Mailbox         http://localhost:${ports.mailbox.port}  (every mail ismsflow sends lands here)`}
-  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${ports.postgres.port}, data in ${shown(DEV_POSTGRES_DIR)}${relocated ? ` (kept in ${relocated}, where the postgres user can reach it)` : ''}`}
+  ${given.SMTP_URL ? `SMTP            ${smtpUrl}` : `Mailbox         http://localhost:${ports.mailbox.port}  (every mail ismsflow sends lands here)`}
+  Database        ${given.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${ports.postgres.port}, data in ${shown(DEV_POSTGRES_DIR)}${relocated ? ` (kept in ${relocated}, where the postgres user can reach it)` : ''}`}
   ${newKey ? `Admin API key   ${newKey}\n                  (shown once; also saved in ${shown(DEV_KEY_FILE)}, mode 600)` : `Admin API key   in ${shown(DEV_KEY_FILE)}`}
 
   Try: curl -X POST http://localhost:${port}/tasks -H "Authorization: Bearer $(cat ${shown(DEV_KEY_FILE)})" \\

@@ -1,3 +1,4 @@
+import { parseSetCookie } from 'cookie';
 import { AuditLogEntry, ApiKey } from '../../libs/db/src';
 import { loadConfig } from '../../libs/config/src';
 import { createApiKey, webhookSignature } from '../../libs/security/src';
@@ -81,7 +82,7 @@ describe('the dashboard\'s forms carry a CSRF token', () => {
     const loginPage = await fetch(`${sys.baseUrl}/dashboard`);
     const [nonce] = cookies(loginPage);
     expect(nonce).toMatch(/^ismsflow_csrf=/);
-    expect(loginPage.headers.getSetCookie()[0]).toContain('HttpOnly; SameSite=Strict; Path=/dashboard');
+    expect(parseSetCookie(loginPage.headers.getSetCookie()[0])).toMatchObject({ httpOnly: true, sameSite: 'strict', path: '/dashboard' });
     const token = tokenIn(await loginPage.text())!;
 
     // A page on another site can post the form, but knows no token; a planted cookie has none either.
@@ -100,6 +101,9 @@ describe('the dashboard\'s forms carry a CSRF token', () => {
     const signedIn = await post('/dashboard/login', { apiKey: key, csrf: token }, nonce);
     expect(signedIn.status).toBe(303);
     const session = cookies(signedIn).find((c) => c.startsWith('ismsflow_session='))!;
+    const sessionSet = signedIn.headers.getSetCookie().find((c) => c.startsWith('ismsflow_session='))!;
+    expect(parseSetCookie(sessionSet)).toMatchObject({ httpOnly: true, sameSite: 'strict', path: '/', maxAge: 8 * 3600 });
+    expect(parseSetCookie(sessionSet).secure).toBeUndefined(); // served over http here
     const dashboard = await fetch(`${sys.baseUrl}/dashboard`, { headers: { cookie: `${session}; ${nonce}` } });
     expect(dashboard.status).toBe(200);
     const pageToken = tokenIn(await dashboard.text());

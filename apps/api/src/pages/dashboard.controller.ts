@@ -11,21 +11,9 @@ import { Public } from '../auth/api-key.guard';
 import { dashboardData } from './dashboard-data';
 import { dashboardPage, loginPage } from './dashboard-page';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
+import { CSRF_COOKIE, readCookie, SESSION_COOKIE, sessionCookie, setCookie } from './cookies';
 
-const COOKIE = 'ismsflow_session';
-const CSRF_COOKIE = 'ismsflow_csrf';
 const SESSION_HOURS = 8;
-
-function cookie(req: Request, name: string): string | undefined {
-  return (req.headers.cookie ?? '')
-    .split(';')
-    .map((c) => c.trim().split('='))
-    .find(([k]) => k === name)?.[1];
-}
-
-export function sessionCookie(req: Request): string | undefined {
-  return cookie(req, COOKIE);
-}
 
 /** The ISMS dashboard for admins: signed in with an admin API key, then a short session cookie. */
 @Public()
@@ -66,8 +54,7 @@ export class DashboardController {
       return;
     }
     const session = await startSession(this.db, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
-    const secure = this.config.api.publicUrl.startsWith('https:') ? '; Secure' : '';
-    res.setHeader('set-cookie', `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure}`);
+    setCookie(res, this.config.api.publicUrl, { name: SESSION_COOKIE, value: session, path: '/', maxAgeSeconds: SESSION_HOURS * 3600 });
     res.redirect(303, '/dashboard');
   }
 
@@ -75,24 +62,23 @@ export class DashboardController {
   async logout(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     if (!this.formIsOurs(req, body, res)) return;
     await endSession(this.db, sessionCookie(req));
-    res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    setCookie(res, this.config.api.publicUrl, { name: SESSION_COOKIE, value: '', path: '/', maxAgeSeconds: 0 });
     res.redirect(303, '/dashboard');
   }
 
   /** The token for this browser's forms; a new nonce cookie when it has none yet. */
   private csrfFor(req: Request, res: Response): string {
-    let nonce = cookie(req, CSRF_COOKIE);
+    let nonce = readCookie(req, CSRF_COOKIE);
     if (!nonce || !/^[A-Za-z0-9_-]{43}$/.test(nonce)) {
       nonce = newCsrfNonce();
-      const secure = this.config.api.publicUrl.startsWith('https:') ? '; Secure' : '';
-      res.append('set-cookie', `${CSRF_COOKIE}=${nonce}; HttpOnly; SameSite=Strict; Path=/dashboard${secure}`);
+      setCookie(res, this.config.api.publicUrl, { name: CSRF_COOKIE, value: nonce, path: '/dashboard' });
     }
     return csrfToken(this.config.tasks.linkSecret, nonce);
   }
 
   /** A form posted from one of our pages, or a 403 page asking to sign in again (nothing changed). */
   private formIsOurs(req: Request, body: Record<string, unknown>, res: Response): boolean {
-    if (verifyCsrf(this.config.tasks.linkSecret, cookie(req, CSRF_COOKIE), body.csrf)) return true;
+    if (verifyCsrf(this.config.tasks.linkSecret, readCookie(req, CSRF_COOKIE), body.csrf)) return true;
     res.setHeader('cache-control', 'no-store');
     res.status(403).type('html').send(loginPage(this.csrfFor(req, res), 'This form did not come from this dashboard, or it expired. Sign in again.'));
     return false;
