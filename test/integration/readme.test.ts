@@ -1,12 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ICAL from 'ical.js';
-import { loadConfig } from '../../libs/config/src';
-import { devPorts } from '../../libs/devstack/src/dev-paths';
-import { debugEnabled } from '../../libs/devstack/src/startup-error';
 import { connectClient } from '../../libs/temporal/src/client';
 import { createApiKey } from '../../libs/security/src';
 import { mailbox, startIsolatedSystem, until, type MailMessage } from '../support/system';
@@ -261,26 +258,5 @@ describe('the README, run as a new user runs it against the real stack', () => {
       await limited.close();
     }
   });
-
-  it('the configuration table names every variable the code reads, and the code reads every variable it names', () => {
-    // What the code reads: the configuration (every read recorded, `_FILE` variants too), npm start's ports, DEBUG, and process.env elsewhere.
-    const read = new Set<string>();
-    const recording = (base: Record<string, string>) => new Proxy(base, { get: (t, name: string) => (read.add(name.replace(/_FILE$/, '')), t[name]) });
-    loadConfig(recording({ DATABASE_URL: 'postgres://x@localhost/db', TASK_LINK_SECRET: 's'.repeat(32) }));
-    devPorts(recording({}));
-    debugEnabled(recording({}));
-    const sources = ['apps', 'libs', 'scripts', 'activities', 'workflows', 'bench'].flatMap((d) =>
-      readdirSync(path.join(ROOT, d), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$/.test(f)).map((f) => readFileSync(path.join(ROOT, d, f), 'utf8')),
-    );
-    for (const m of sources.join('\n').matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) read.add(m[1] ?? m[2]);
-    for (const passedOn of ['PATH', 'TZ']) read.delete(passedOn); // the system's, handed to PostgreSQL as they are
-    const documented = new Set([...README.matchAll(/`([A-Z][A-Z0-9_]{2,})[`=]/g)].map((m) => m[1]));
-    expect([...read].filter((v) => /^[A-Z][A-Z0-9_]+$/.test(v) && !documented.has(v)).sort()).toEqual([]);
-
-    const section = README.slice(README.indexOf('## Configuration'), README.indexOf('\n## ', README.indexOf('## Configuration') + 5));
-    const table = section.split('\n').filter((l) => l.startsWith('| `')).flatMap((l) => [...l.split(' | ')[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
-    expect(table.length).toBeGreaterThan(40);
-    const code = sources.join('\n');
-    expect(table.filter((v) => !read.has(v) && !code.includes(`'${v}'`)).sort()).toEqual([]);
-  });
+  // The configuration table against the code: test/unit/config-variables.test.ts (the table is generated from the schema every setting is read through).
 });
