@@ -12,6 +12,14 @@ const transform = {
       module: { type: 'commonjs' },
     },
   ],
+  // Templates (libs/templates): JSX rendered to escaped HTML by Preact.
+  '^.+\\.tsx$': [
+    '@swc/jest',
+    {
+      jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic', importSource: 'preact' } } },
+      module: { type: 'commonjs' },
+    },
+  ],
 };
 /**
  * Packages published as ES modules only (NestJS 12, and file-type, which @nestjs/common loads on
@@ -22,7 +30,7 @@ const transform = {
 const ESM_ONLY = ['@nestjs', 'temporal-polyfill', 'temporal-utils', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
 transform[`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`] = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'json'] };
 
 module.exports = {
   testTimeout: 60_000,

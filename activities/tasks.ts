@@ -7,7 +7,7 @@ import { appendEvidence } from './evidence';
 import { DAY_MS, type HumanTaskInput, type TaskCompletion } from '../libs/domain/src';
 import { hashToken, signPersonLink, signTaskLink } from '../libs/security/src';
 import { sendOnce, type Mail } from '../libs/mail/src/outbox';
-import { renderTaskMail, type TaskMailKind } from './task-mail';
+import { renderTaskMail, type TaskMailKind } from '../libs/templates/src';
 
 export interface TaskActivityDeps {
   db: DataSource;

@@ -1,20 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { CertificationCycle } from '../../../../libs/db/src';
 import { addMonths, localDate, TITLES, type CycleView } from '../../../../libs/domain/src';
+import type { DashboardFacts, DashboardFilters } from '../../../../libs/templates/src';
 
-export interface DashboardFilters {
-  severity?: string;
-  classification?: string;
-  process?: string;
-  overdueOnly?: boolean;
-}
 
 const HOUR = 3_600_000;
 const n = (v: unknown) => Number(v ?? 0);
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
 /** Everything the dashboard shows, from indexed queries on the records (never by scanning workflows). */
-export async function dashboardData(db: DataSource, f: DashboardFilters) {
+export async function dashboardData(db: DataSource, f: DashboardFilters): Promise<DashboardFacts> {
   const [incidentsByMonth, times, deadlines, ncs, effective, overdueByOwner, openIncidents, openNcs, openTasks, cycles] = await Promise.all([
     db.query<Array<{ month: string; severity: string; count: string }>>(
       `SELECT to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, COALESCE(severity, 'unassessed') AS severity, count(*) AS count

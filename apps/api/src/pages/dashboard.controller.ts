@@ -9,7 +9,7 @@ import { csrfToken, endSession, findApiKey, findSessionKey, newCsrfNonce, startS
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { Public } from '../auth/api-key.guard';
 import { dashboardData } from './dashboard-data';
-import { dashboardPage, loginPage } from './dashboard-page';
+import { dashboardPage, loginPage } from '../../../../libs/templates/src';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
 import { CSRF_COOKIE, readCookie, SESSION_COOKIE, sessionCookie, setCookie } from './cookies';
 

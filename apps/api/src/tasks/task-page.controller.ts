@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import { parseFormData } from './task-form';
-import { completedPage, linkProblemPage, taskForm } from './task-page';
+import { completedPage, linkProblemPage, taskFormPage } from '../../../../libs/templates/src';
 import { TaskLinkError, TasksService } from './tasks.service';
 
 /** The page a person reaches from their email; the signed link is their only credential. */
@@ -18,7 +18,7 @@ export class TaskPageController {
   async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
     await this.render(res, async () => {
       const { task } = await this.tasks.openLink(token);
-      return { status: 200, html: taskForm(task) };
+      return { status: 200, html: taskFormPage(task) };
     });
   }
 
@@ -33,7 +33,7 @@ export class TaskPageController {
         return { status: 200, html: completedPage(await this.tasks.completeFromLink(token, { outcome: field('outcome'), notes: field('notes'), evidence, data })) };
       } catch (err) {
         if (!(err instanceof ProblemException) || err.problem.status !== 422) throw err;
-        return { status: 422, html: taskForm(task, { errors: err.problem.errors, raw: body }) };
+        return { status: 422, html: taskFormPage(task, { errors: err.problem.errors, raw: body }) };
       }
     });
   }

@@ -14,6 +14,7 @@ import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
+import type { LinkProblem } from '../../../../libs/templates/src';
 import { ProblemException } from '../common/problem';
 import { sendUpdate } from '../common/temporal-errors';
 import type { CompleteTaskDto, CreateTaskDto, ListTasksQuery, ReassignTaskDto } from './dto/task.dto';
@@ -29,8 +30,6 @@ function processScope(process: string): Scope {
   return 'certification:write';
 }
 
-/** Why a task link cannot be used; each is shown to the person as a page. */
-export type LinkProblem = 'invalid' | 'used' | 'reassigned' | 'expired' | 'cancelled';
 
 export class TaskLinkError extends Error {
   constructor(readonly reason: LinkProblem) {
