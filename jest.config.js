@@ -23,12 +23,16 @@ const transform = {
 };
 /**
  * Packages published as ES modules only (NestJS 12, and file-type, which @nestjs/common loads on
- * demand; temporal-polyfill, the workflows' date arithmetic). Node loads them into our CommonJS through require(esm); jest's module system can do
+ * demand; temporal-polyfill, the workflows' date arithmetic; Preact 11; htmlparser2, the tests' HTML parser). Node loads them into our CommonJS through require(esm); jest's module system can do
  * that only on Node 24.9+ with --experimental-vm-modules, so jest has swc compile them to CommonJS,
  * on every supported Node.js the same way.
  */
-const ESM_ONLY = ['@nestjs', 'temporal-polyfill', 'temporal-utils', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
-transform[`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`] = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+const ESM_ONLY = [
+  '@nestjs', 'temporal-polyfill', 'temporal-utils', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit',
+  // Preact 11 (the templates), htmlparser2 (the tests' HTML parser) and its own parts
+  'preact', 'htmlparser2', 'domhandler', 'domutils', 'domelementtype', 'dom-serializer', 'entities',
+];
+transform[`/node_modules/(${ESM_ONLY.join('|')})/.+\\.m?js$`] = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
 const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'json'] };
 

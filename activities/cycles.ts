@@ -2,9 +2,9 @@ import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../libs/config/src';
 import { CertificationCycle, CycleActivityRecord } from '../libs/db/src';
-import type { CycleView } from '../libs/domain/src';
+import { mergeCycleSave, type CycleSave, type CycleView } from '../libs/domain/src';
 import { escapeHtml, sendOnce } from '../libs/mail/src';
-import { appendEvidence, type Evidence } from './evidence';
+import { appendEvidence, processBegan, type Evidence } from '../libs/records/src';
 
 export interface CycleActivityDeps {
   db: DataSource;
@@ -16,11 +16,15 @@ export function createCycleActivities({ db, mailer, config }: CycleActivityDeps)
   return {
     /**
      * Writes where the cycle stands: its row (for the API) and one row per programme activity,
-     * dropping planned ones a re-plan removed. A whole snapshot, so a retry or a replay is harmless.
+     * dropping planned ones a re-plan removed. The activities that did not change are taken from
+     * the stored view (locked), so each save still writes a whole snapshot: a retry or a replay is harmless.
      */
-    async saveCycle(view: CycleView): Promise<void> {
+    async saveCycle(save: CycleSave | CycleView): Promise<void> {
       const now = new Date();
       await db.transaction(async (tx) => {
+        const id = 'head' in save ? save.head.cycleId : save.cycleId;
+        const [stored] = await tx.query<Array<{ view: CycleView }>>(`SELECT view FROM certification_cycles WHERE id = $1 FOR UPDATE`, [id]);
+        const view = mergeCycleSave(stored?.view, save);
         await tx
           .createQueryBuilder()
           .insert()
@@ -41,6 +45,7 @@ export function createCycleActivities({ db, mailer, config }: CycleActivityDeps)
           })
           .orUpdate(['decision_date', 'status', 'next_audit_kind', 'next_audit_date', 'view', 'updated_at'], ['id'])
           .execute();
+        await tx.getRepository(CertificationCycle).update({ id: view.cycleId }, processBegan);
         const rows = view.activities.map((a) => ({
           cycleId: view.cycleId,
           activityId: a.id,

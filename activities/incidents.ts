@@ -5,7 +5,7 @@ import type { AppConfig } from '../libs/config/src';
 import { Incident, IncidentEntry, WebhookDeadLetter } from '../libs/db/src';
 import type { RegulatoryDeadline } from '../libs/domain/src';
 import { webhookSignature } from '../libs/security/src';
-import { appendEvidence } from './evidence';
+import { appendEvidence, processBegan } from '../libs/records/src';
 
 export interface IncidentActivityDeps {
   db: DataSource;
@@ -59,6 +59,7 @@ export function createIncidentActivities({ db, config }: IncidentActivityDeps) {
             deadlines: p.deadlines,
             ...(p.closed ? { closedAt: new Date(p.closed.at), closedBy: p.closed.by } : {}),
             ...(p.awareness ? { recordedAwareAt: new Date(p.awareness.recorded), awarenessReason: p.awareness.reason ?? null } : {}),
+            ...processBegan,
           },
         );
       });

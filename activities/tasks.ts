@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../libs/db/src';
-import { appendEvidence } from './evidence';
+import { appendEvidence, insertTaskRecord } from '../libs/records/src';
 import { DAY_MS, type HumanTaskInput, type TaskCompletion } from '../libs/domain/src';
 import { hashToken, signPersonLink, signTaskLink } from '../libs/security/src';
 import { sendOnce, type Mail } from '../libs/mail/src/outbox';
@@ -28,37 +28,6 @@ export async function recordTaskEvent(
     .orIgnore()
     .execute();
   await appendEvidence(db, [{ key: `task:${e.taskId}:${e.key}`, at: e.at, actor: e.actor, process: 'humanTask', reference: e.taskId, kind: e.type, payload: e.data }]);
-}
-
-/** The task record as the API and the workflow both create it: whoever comes first writes it. */
-export async function insertTaskRecord(
-  db: EntityManager,
-  input: HumanTaskInput & { workflowId: string },
-): Promise<void> {
-  await db
-    .createQueryBuilder()
-    .insert()
-    .into(TaskRecord)
-    .values({
-      id: input.taskId,
-      workflowId: input.workflowId,
-      process: input.process,
-      title: input.title,
-      instructions: input.instructions,
-      assignee: input.assignee,
-      escalateTo: input.escalateTo ?? null,
-      externalRef: input.externalRef ?? null,
-      dueAt: new Date(input.dueAt),
-      status: 'open',
-      outcomes: input.outcomes,
-      form: input.form ?? null,
-      linkVersion: 1,
-      createdBy: input.createdBy,
-      createdAt: new Date(),
-      requestHash: input.requestHash ?? null,
-    })
-    .orIgnore()
-    .execute();
 }
 
 export function createTaskActivities({ db, mailer, config }: TaskActivityDeps) {

@@ -15,7 +15,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { APP_VARIABLES, givenEnv } from '../libs/config/src';
 import { ApiKey, dataSourceOptions } from '../libs/db/src';
 import { PROJECT_ROOT } from '../libs/devstack/src/binaries';
-import { DEV_DATA_DIR, DEV_POSTGRES_DIR, devPorts } from '../libs/devstack/src/dev-paths';
+import { devDataDir, devPorts, devPostgresDir } from '../libs/devstack/src/dev-paths';
 import { acquireInstanceLock } from '../libs/devstack/src/instance-lock';
 import { checkPortFree, findPortHolder, portInUse, type WantedPort } from '../libs/devstack/src/ports';
 import { migrateDatabase, startEmbeddedPostgres } from '../libs/devstack/src/postgres';
@@ -26,8 +26,10 @@ import { asStartupError, describeStartupFailure, StartupError } from '../libs/de
 import { startTemporalDevServer } from '../libs/devstack/src/temporal-dev-server';
 import { createApiKey } from '../libs/security/src';
 
-const DATA = DEV_DATA_DIR;
-const DEV_KEY_FILE = path.join(DATA, 'dev-api-key');
+// Set first thing in main(), where a bad ISMSFLOW_DATA_DIR is told in words like every other setting.
+let DATA = '';
+let DEV_POSTGRES_DIR = '';
+let DEV_KEY_FILE = '';
 const shown = (file: string) => path.relative(process.cwd(), file) || file;
 const color = (code: number, s: string) => (process.stdout.isTTY ? `\x1b[${code}m${s}\x1b[0m` : s);
 const log = (msg: string) => console.log(`${color(36, '[ismsflow]')} ${msg}`);
@@ -82,19 +84,22 @@ async function startPart<T>(part: string, ports: WantedPort[], start: () => Prom
   }
 }
 
-/** A listener whose command line or folder names one of these is a remnant of an earlier run here. */
+/** A listener whose command line or ISMSFLOW_DATA_DIR names one of these is a remnant of an earlier run on this data folder. */
 function leftoverHints(): string[] {
-  return [PROJECT_ROOT, DATA, relocatedPgdata(DEV_POSTGRES_DIR)].filter((h): h is string => !!h);
+  return [DATA, relocatedPgdata(DEV_POSTGRES_DIR)].filter((h): h is string => !!h);
 }
 
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  DATA = devDataDir();
+  DEV_POSTGRES_DIR = devPostgresDir();
+  DEV_KEY_FILE = path.join(DATA, 'dev-api-key');
   const ports = devPorts();
   // Every variable the API and the worker read is checked before anything starts; those set point elsewhere.
   const given = givenEnv(APP_VARIABLES);
   mkdirSync(DATA, { recursive: true });
-  releaseLock = acquireInstanceLock(DATA, { folder: PROJECT_ROOT, api: `http://localhost:${ports.api.port}` });
+  releaseLock = acquireInstanceLock(DATA, { folder: PROJECT_ROOT, api: `http://${urlHost(ports.api.host)}:${ports.api.port}` });
   process.on('exit', () => releaseLock());
 
   // Only the parts the environment does not point elsewhere; every port before anything starts.
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
     ...(given.TEMPORAL_ADDRESS ? [] : [ports.temporal, ports.temporalUi]),
     ...(given.SMTP_URL ? [] : [ports.smtp, ports.mailbox]),
     ports.api,
+    ...(ports.metrics ? [ports.metrics.api, ports.metrics.worker] : []),
   ];
   await allOrErrors(wanted.map((p) => checkPortFree(p, leftoverHints())));
 
@@ -144,13 +150,14 @@ async function main(): Promise<void> {
     return ensureDevApiKey(database.url);
   });
 
-  const childEnv = { ...process.env, ...env };
-  const node = (script: string, part: string, prefix: string, ready: (child: ChildProcess) => Promise<void>): Promise<void> => {
+  // ISMSFLOW_DATA_DIR marks the worker and the API as this folder's, should one outlive the launcher.
+  const childEnv = { ...process.env, ...env, ISMSFLOW_DATA_DIR: DATA };
+  const node = (script: string, part: string, prefix: string, ready: (child: ChildProcess) => Promise<void>, metrics?: WantedPort): Promise<void> => {
     // Own process group: Ctrl-C reaches only this launcher, which stops children in order.
     // By its full path: a process left over from this folder is then recognisable by its command line.
     // The IPC channel tells it when this launcher is gone (libs/devstack/exit-with-launcher.js).
     const args = ['-r', '@swc-node/register', '-r', path.join(PROJECT_ROOT, 'libs/devstack/exit-with-launcher.js'), path.join(PROJECT_ROOT, script)];
-    const child = spawnPrefixed(process.execPath, args, prefix, { env: childEnv, detached: true, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawnPrefixed(process.execPath, args, prefix, { env: { ...childEnv, ...(metrics && { METRICS_PORT: String(metrics.port) }) }, detached: true, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     stops.push({ name: part, stop: () => stopProcess(child, 30_000) });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     void exited.then((code) => {
@@ -167,28 +174,40 @@ async function main(): Promise<void> {
     ]);
   };
   await allOrErrors([
-    node('apps/worker/src/main.ts', 'the worker', color(33, '[worker]'), (child) => waitForOutput(child, /worker polling task queue/)),
-    node('apps/api/src/main.ts', 'the API', color(32, '[api]'), () => waitForPort(ports.api.port)),
+    node('apps/worker/src/main.ts', 'the worker', color(33, '[worker]'), (child) => waitForOutput(child, /worker polling task queue/), ports.metrics?.worker),
+    node('apps/api/src/main.ts', 'the API', color(32, '[api]'), () => waitForPort(ports.api.port, reachable(ports.api.host)), ports.metrics?.api),
   ]);
   running = true;
 
   const port = ports.api.port;
+  const apiHost = urlHost(ports.api.host);
   const uiUrl = env.TEMPORAL_UI_URL ?? given.TEMPORAL_UI_URL;
   const relocated = relocatedPgdata(DEV_POSTGRES_DIR);
   log('ismsflow is running');
   console.log(`
-  API             http://localhost:${port}        OpenAPI: http://localhost:${port}/docs
-  Health          http://localhost:${port}/health
-  ${uiUrl ? `Temporal UI     ${uiUrl}` : `Temporal        ${temporalAddress}`}
+  API             http://${apiHost}:${port}        OpenAPI: http://${apiHost}:${port}/docs
+  Health          http://${apiHost}:${port}/health
+${ports.metrics ? `  Metrics         API http://${apiHost}:${ports.metrics.api.port}/metrics, worker http://localhost:${ports.metrics.worker.port}/metrics\n` : ''}  ${uiUrl ? `Temporal UI     ${uiUrl}` : `Temporal        ${temporalAddress}`}
   ${given.SMTP_URL ? `SMTP            ${smtpUrl}` : `Mailbox         http://localhost:${ports.mailbox.port}  (every mail ismsflow sends lands here)`}
   Database        ${given.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL on 127.0.0.1:${ports.postgres.port}, data in ${shown(DEV_POSTGRES_DIR)}${relocated ? ` (kept in ${relocated}, where the postgres user can reach it)` : ''}`}
   ${newKey ? `Admin API key   ${newKey}\n                  (shown once; also saved in ${shown(DEV_KEY_FILE)}, mode 600)` : `Admin API key   in ${shown(DEV_KEY_FILE)}`}
 
-  Try: curl -X POST http://localhost:${port}/tasks -H "Authorization: Bearer $(cat ${shown(DEV_KEY_FILE)})" \\
+  Try: curl -X POST http://${apiHost}:${port}/tasks -H "Authorization: Bearer $(cat ${shown(DEV_KEY_FILE)})" \\
          -H 'content-type: application/json' \\
          -d '{"title":"Review the access policy","instructions":"Read it and approve","assignee":"you@example.com","dueAt":"${new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10)}T17:00:00Z"}'
   Press Ctrl-C to stop.
 `);
+}
+
+/** Where to reach a listener on `host`: itself, or loopback for "every address". */
+function reachable(host: string): string {
+  return ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
+}
+
+/** `host` as a URL names it: localhost for every address, IPv6 in brackets. */
+function urlHost(host: string): string {
+  const h = reachable(host);
+  return h === '127.0.0.1' && h !== host ? 'localhost' : h.includes(':') ? `[${h}]` : h;
 }
 
 /** Like Promise.all, but waits for every part and reports each one that failed. */

@@ -13,6 +13,16 @@ export const acts = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['BadData'] },
 });
 
+/**
+ * A write a person is waiting for (their answer to a task): tried for a minute, then given up, so the
+ * person is told to send it again rather than left waiting while the records are down.
+ */
+export const whilePersonWaits = proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['BadData'] },
+});
+
 /** Calls to other systems (ticket webhooks): retried for a while, then given up to a dead letter. */
 export const outbound = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

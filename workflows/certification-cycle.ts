@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  cycleSave,
   addDays,
   certificateExpiry,
   changeActivities,
@@ -90,11 +91,16 @@ export async function certificationCycle(input: CycleInput, carried?: CycleState
     ]);
     setCurrentDetails(`${input.organisation.name}: ${state.status === 'running' ? `waiting for ${waitingFor}` : state.status}`);
   };
-  /** Saves one at a time, each writing the state as it is when it runs: the last write is the newest. */
+  /** Saves one at a time, each writing the state as it is when it runs (the last write is the newest), with only the activities that changed. */
   let saving: Promise<void> = Promise.resolve();
+  const sent = new Map<string, string>();
   const save = () => {
     publish();
-    saving = saving.then(() => acts.saveCycle(view()));
+    saving = saving.then(async () => {
+      const { save: changes, written } = cycleSave(view(), sent);
+      await acts.saveCycle(changes);
+      written();
+    });
     return saving;
   };
   const mail = (key: string, subject: string, text: string, to = [input.organisation.ismsManager]) =>

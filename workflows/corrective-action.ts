@@ -27,6 +27,7 @@ import {
 } from '../libs/domain/src';
 import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, SearchAttr } from '../libs/temporal/src/definitions';
 import { acts } from './activity-proxies';
+import { answer, now, taskSlug } from './process-kit';
 import { runHumanTask } from './human-task';
 
 
@@ -52,7 +53,7 @@ const WAITING_FOR: Record<NcStep, string> = {
  */
 export async function correctiveAction(input: CorrectiveActionInput): Promise<NcView> {
   const nc = input.ncNumber;
-  const slug = nc.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const slug = taskSlug(nc);
   let step: NcStep = 'correction';
   let round = 1;
   let owner = input.owner;
@@ -74,7 +75,6 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
     setCurrentDetails(`${view().waitingFor}${dueAt ? ` (due ${dueAt})` : ''}${deadlineMissed ? ' - the certification body deadline was MISSED' : ''}`);
   };
   const progress = (extra: Partial<NcProgress> = {}) => acts.recordNcProgress({ ncNumber: nc, status: step, round, stepDueAt: dueAt, ...extra });
-  const now = () => new Date().toISOString();
   const entry = (key: string, kind: string, r: HumanTaskResult) =>
     progress({ entry: { key, kind, actor: r.completedBy ?? 'unknown', at: r.completedAt ?? now(), data: { ...r.data, notes: r.notes ?? null, taskId: r.taskId, ...(r.recordedBy ? { recordedBy: r.recordedBy } : {}) } } });
 
@@ -303,8 +303,3 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   }
 }
 
-/** A text answer from a completed task's form ('' when absent). */
-function answer(result: HumanTaskResult, field: string): string {
-  const value = result.data?.[field];
-  return typeof value === 'string' ? value : '';
-}

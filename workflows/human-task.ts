@@ -6,13 +6,14 @@ import {
   condition,
   executeChild,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { acts } from './activity-proxies';
+import { acts, whilePersonWaits } from './activity-proxies';
 import {
   completionErrors,
   isEmail,
@@ -38,6 +39,9 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
   let assignee = input.assignee;
   let linkVersion = 1;
   let result: HumanTaskResult | undefined;
+  /** Mails to a new assignee, sent after the reassignment was answered; the first that failed for good. */
+  const mailing: Promise<unknown>[] = [];
+  let mailFailure: Error | undefined;
 
   const view = (): TaskView => ({
     taskId: input.taskId,
@@ -75,15 +79,19 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
       status = 'completing';
       const completedAt = new Date().toISOString();
       try {
-        await acts.completeTask({ taskId: input.taskId, completion, completedAt });
+        await (patched('task-completion-bounded') ? whilePersonWaits : acts).completeTask({ taskId: input.taskId, completion, completedAt });
       } catch (err) {
-        // Data the records refuse (the validator missed it): the person is told, the task stays open.
-        if (!isBadData(err)) throw err;
+        // Whatever stopped the record, the task stays open for the answer to be sent again.
         status = 'open';
-        throw ApplicationFailure.nonRetryable('The answer could not be recorded: it holds something the records refuse. Correct it and send it again.', 'InvalidInput', {
-          field: 'data',
-          message: 'the answer could not be recorded: correct it and send it again',
-        });
+        // Data the records refuse (the validator missed it): the person is told what to correct.
+        if (isBadData(err)) {
+          throw ApplicationFailure.nonRetryable('The answer could not be recorded: it holds something the records refuse. Correct it and send it again.', 'InvalidInput', {
+            field: 'data',
+            message: 'the answer could not be recorded: correct it and send it again',
+          });
+        }
+        // The records are unavailable for now: nothing was recorded, the person sends it again later.
+        throw ApplicationFailure.nonRetryable('The answer could not be recorded just now: nothing was lost and the task is still open. Send it again in a few minutes.', 'Unavailable');
       }
       status = 'completed';
       result = {
@@ -122,7 +130,10 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
       linkVersion += 1;
       publish();
       await acts.reassignTask({ taskId: input.taskId, from, ...reassignment, linkVersion });
-      await mailAssignee();
+      // The caller is answered once the task is moved; the new assignee's mail follows on its own
+      // retries (a mail relay down must not hold the answer), and the task ends only after it.
+      if (patched('reassign-answers-before-mail')) mailing.push(mailAssignee().catch((err: Error) => void (mailFailure ??= err)));
+      else await mailAssignee();
       return { linkVersion };
     },
     {
@@ -158,6 +169,8 @@ export async function humanTask(input: HumanTaskInput): Promise<HumanTaskResult>
     }
     await condition(() => status === 'completed');
     await condition(allHandlersFinished);
+    await Promise.all(mailing);
+    if (mailFailure) throw mailFailure;
     publish();
     return result!;
   } catch (err) {

@@ -1,17 +1,9 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  patched,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { IncidentProgress } from '../activities/incidents';
 import {
   DAY_MS,
   HOUR_MS,
+  incidentAtStart,
   incidentForms,
   incidentPolicy,
   INCIDENT_WAITING_FOR,
@@ -32,6 +24,7 @@ import {
 import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../libs/temporal/src/definitions';
 import { processStarts } from '../libs/temporal/src/processes';
 import { acts } from './activity-proxies';
+import { answer, now, taskSlug } from './process-kit';
 import { branchSet, raceScoped } from './branches';
 import { runHumanTask } from './human-task';
 import { reportChildren } from './incident-reports';
@@ -55,20 +48,8 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
 
   const id = input.incidentId;
   const policy = incidentPolicy(input);
-  const slug = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 40);
-  const carried: IncidentCarried = input.carried ?? {
-    step: 'triage',
-    handling: 'reported',
-    severity: input.triage?.severity,
-    facts: { awareAt: input.awareAt, timeZone: input.timeZone ?? 'UTC', submissions: {} },
-    awareness: { fromTicket: input.awareAt, recorded: input.awareAt },
-    seenEvents: [],
-    assessments: 1,
-    reviewRounds: 0,
-    indications: '',
-    reportsStarted: {},
-    runs: 1,
-  };
+  const slug = taskSlug(id);
+  const carried: IncidentCarried = input.carried ?? incidentAtStart(input);
   let { step, handling, severity, ncNumber } = carried;
   const { facts, awareness, reportsStarted } = carried;
   let { assessments, indications, reviewRounds } = carried;
@@ -82,7 +63,6 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
   let assessing = 0;
   let finished = false;
   let continuing = false;
-  const now = () => new Date().toISOString();
   const changed = () => {
     factsVersion++;
   };
@@ -143,7 +123,6 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       createdBy: `incidentResponse ${id}`,
       form: t.form,
     });
-  const answer = (r: HumanTaskResult, field: string) => (typeof r.data?.[field] === 'string' ? r.data[field] : '');
   const reports = reportChildren({
     input,
     policy,
@@ -374,6 +353,8 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       classification: 'minor',
       owner: input.handler,
       raisedBy: `incidentResponse ${id}`,
+      // The incident's calendar (its organisation's zone), for the NC's due days too.
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
     });
     ncNumber = nc.ncNumber;
     // The NC lives on its own: closing the incident must not end its corrective action.

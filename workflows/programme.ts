@@ -9,7 +9,6 @@ import { getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workfl
 import {
   localDate,
   programmeForms,
-  type FormData,
   type HumanTaskResult,
   type ProgrammeActivityInput,
   type RiskTreatment,
@@ -18,6 +17,7 @@ import {
 import { programmeActivityDoneSignal, workflowIds } from '../libs/temporal/src/definitions';
 import { processStarts } from '../libs/temporal/src/processes';
 import { acts } from './activity-proxies';
+import { answer, rows } from './process-kit';
 import { runHumanTask } from './human-task';
 import { startProcess } from './start-process';
 
@@ -62,8 +62,6 @@ async function approved(
 }
 
 /** A text answer from a completed task's form ('' when absent). */
-const answer = (r: HumanTaskResult, field: string) => (typeof r.data?.[field] === 'string' ? (r.data[field]) : '');
-const rows = (data: FormData | undefined, field: string) => (data?.[field] ?? []) as Array<Record<string, string>>;
 const dayOf = (input: ProgrammeActivityInput, r: HumanTaskResult) => localDate(Date.parse(r.completedAt ?? new Date().toISOString()), input.organisation.timeZone);
 const sentBack = (returned?: string) => (returned ? `\n\nSent back: ${returned}` : '');
 
@@ -108,6 +106,7 @@ export async function internalAudit(input: ProgrammeActivityInput): Promise<Prog
       owner: input.organisation.ismsManager,
       ismsManager: input.organisation.ismsManager,
       raisedBy: answer(plan, 'auditor'),
+      timeZone: input.organisation.timeZone,
     });
     ncs.push(nc.ncNumber);
     if (nc.start) await startProcess(processStarts.correctiveAction(nc.start));

@@ -2,6 +2,7 @@ import { CancellationScope, condition, isCancellation, setCurrentDetails, setHan
 import {
   HOUR_MS,
   incidentForms,
+  submissionTime,
   REPORT_TITLES,
   type HumanTaskResult,
   type RegulatoryReportInput,
@@ -94,7 +95,7 @@ export async function regulatoryReport(input: RegulatoryReportInput): Promise<Re
             title: `submit the ${title} (due ${p.dueAt})`,
             instructions: `${p.basis}.\nSubmit it to the authority, then record the reference and a copy here. If it is late, say why.`,
             dueAt: p.dueAt,
-            form: incidentForms.report(report, p.dueAt),
+            form: incidentForms.report(report, p.dueAt, p.startsAt),
             reminders,
           });
         } finally {
@@ -105,7 +106,7 @@ export async function regulatoryReport(input: RegulatoryReportInput): Promise<Re
         if (!isCancellation(err)) throw err;
       }),
     ]);
-    const at = result.completedAt ?? new Date().toISOString();
+    const at = submissionTime(result);
     const reference = typeof result.data?.reference === 'string' ? result.data.reference : undefined;
     return { at, reference, by: result.completedBy ?? input.owner, dueAt: p.dueAt, late: Date.parse(at) > Date.parse(p.dueAt), data: result.data as Record<string, unknown> | undefined };
   }

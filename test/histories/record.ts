@@ -2,10 +2,12 @@
  * Records the workflow histories the replay test replays: `npm run histories:record`.
  * Run it when a workflow gains a new path worth guarding, never to make a failing replay pass:
  * a replay failure means running workflows would break, which is what `patched()` is for.
- * It rewrites every file: commit only the new ones, and keep the old histories as they were.
+ * It writes only histories that have no file yet: a saved history is what running workflows look
+ * like, and stays as it was. Each file's workflow id is kept in workflow-ids.json (a workflow whose
+ * commands name its own id, e.g. its children's ids, replays only under it).
  * `RECORD=incidents` (or `tasks`, `devServer`, `cycle`, a comma-separated list) records only those groups.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowNotFoundError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -16,7 +18,7 @@ import { cycleDriver, simulatedOwnersBundle } from '../support/cycle-driver';
 import { ACME, cycleInput } from '../support/cycle-input';
 import { assessment, incidentInput } from '../support/incident-input';
 import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
-import { completeTaskUpdate, reassignTaskUpdate, significantChangeUpdate, ticketEventSignal, workflowIds } from '../../libs/temporal/src/definitions';
+import { completeTaskUpdate, cycleStateQuery, reassignTaskUpdate, significantChangeUpdate, ticketEventSignal, workflowIds } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
 import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env';
@@ -25,9 +27,13 @@ const groups = process.env.RECORD?.split(',');
 const wanted = (group: string) => !groups || groups.includes(group);
 
 async function main(): Promise<void> {
+  const idsFile = path.join(__dirname, 'workflow-ids.json');
   const save = async (name: string, handle: WorkflowHandle) => {
     const file = path.join(__dirname, `${name}.json`);
+    if (existsSync(file)) return console.log(`kept ${file} (already saved)`);
     writeFileSync(file, historyToJSON(await handle.fetchHistory()));
+    const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>;
+    writeFileSync(idsFile, `${JSON.stringify({ ...ids, [`${name}.json`]: handle.workflowId }, null, 2)}\n`);
     console.log(`recorded ${file}`);
   };
   if (wanted('tasks')) await recordTasks(save);
@@ -94,7 +100,11 @@ async function recordCycle(save: (name: string, handle: WorkflowHandle) => Promi
     const firstRun = env.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId);
     await drive.until(addDays(decision, 420));
     if ((await firstRun.describe()).status.name !== 'CONTINUED_AS_NEW') throw new Error('the first run did not continue as new');
-    await save('certification-cycle-first-year-continued-as-new', firstRun);
+    await save('certification-cycle-first-year-changes-only', firstRun);
+    // One finished activity of each programme kind the year ran, as its own workflow's history.
+    const { activities } = await env.client.workflow.getHandle(first.workflowId).query(cycleStateQuery);
+    const done = new Map(activities.filter((a) => a.status === 'completed' && a.workflowId).map((a) => [a.kind, a.workflowId!]));
+    for (const [kind, workflowId] of done) await save(`programme-${kebab(kind)}-completed`, env.client.workflow.getHandle(workflowId));
   });
   await env.teardown();
 }
@@ -209,6 +219,8 @@ function devServerCompleter(env: Awaited<ReturnType<typeof createDevServerEnv>>)
     }
   };
 }
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 main().catch((err) => {
   console.error(err);

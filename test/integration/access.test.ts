@@ -2,6 +2,7 @@ import { parseSetCookie } from 'cookie';
 import { AuditLogEntry, ApiKey } from '../../libs/db/src';
 import { loadConfig } from '../../libs/config/src';
 import { createApiKey, webhookSignature } from '../../libs/security/src';
+import { ApiKeyCache } from '../../apps/api/src/auth/api-key-cache';
 import { json, startSystem, until } from '../support/system';
 
 describe('who gets in: API key scopes, the audit log, rate limits and security headers', () => {
@@ -33,6 +34,37 @@ describe('who gets in: API key scopes, the audit log, rate limits and security h
     // Revoked: refused at once.
     await sys.db.getRepository(ApiKey).update({ id: tasks.id }, { revokedAt: new Date() });
     expect((await sys.api('/tasks', { key: tasks.key })).status).toBe(401);
+
+    // Any change to a key, however made (the CLI, SQL, a restore), takes effect on the next request.
+    // Repeated, since a change heard a moment too late would show only now and then.
+    for (let i = 0; i < 25; i++) {
+      expect((await sys.api('/tasks', { key: reader.key })).status).toBe(200);
+      await sys.db.query(`UPDATE api_keys SET scopes = '["incidents:write"]' WHERE id = $1`, [reader.id]);
+      expect((await sys.api('/tasks', { key: reader.key })).status).toBe(403);
+      await sys.db.query(`UPDATE api_keys SET scopes = '["read"]' WHERE id = $1`, [reader.id]);
+    }
+    expect((await sys.api('/tasks', { key: reader.key })).status).toBe(200);
+    await sys.db.query(`DELETE FROM api_keys WHERE id = $1`, [reader.id]);
+    expect((await sys.api('/tasks', { key: reader.key })).status).toBe(401);
+  });
+
+  it('a key change heard late still counts: a cached key is trusted only once every change committed before the request is heard', async () => {
+    const cache = new ApiKeyCache(sys.db, loadConfig());
+    await cache.onModuleInit();
+    try {
+      const { id, key } = await createApiKey(sys.db, `access-late-${pid}`, 'integration', ['read']);
+      expect((await cache.find(key))?.id).toBe(id);
+      expect((await cache.find(key))?.id).toBe(id); // now from memory
+      // The notification's connection is held back, as a busy network or event loop would.
+      const socket = (cache as unknown as { listener: { connection: { stream: NodeJS.ReadableStream } } }).listener.connection.stream;
+      socket.pause();
+      await sys.db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [id]);
+      const found = cache.find(key);
+      setTimeout(() => socket.resume(), 300);
+      expect(await found).toBeNull();
+    } finally {
+      await cache.onApplicationShutdown();
+    }
   });
 
   it('every state-changing call is in the audit log with the key\'s name, refusals included; last use is recorded', async () => {
@@ -50,6 +82,32 @@ describe('who gets in: API key scopes, the audit log, rate limits and security h
       ['POST', '/nonconformities', 403],
     ]);
     expect((await sys.db.getRepository(ApiKey).findOneByOrFail({ id: jira.id })).lastUsedAt).toBeInstanceOf(Date);
+  });
+
+  /** The audit rows of `path` (newest last), once `n` are there. */
+  const auditRows = (path: string, n: number) =>
+    until(`${n} audit rows of ${path}`, async () => {
+      const rows = await sys.db.getRepository(AuditLogEntry).find({ where: { path }, order: { id: 'ASC' } });
+      return rows.length >= n ? rows : undefined;
+    });
+
+  it('calls refused before any guard runs are audited too: a body that is not JSON, one too large, a task link forged (its token never logged)', async () => {
+    const { key } = await createApiKey(sys.db, `access-early-${pid}`, 'integration', ['tasks:write']);
+    const unparsable = `/tasks/early-${pid}/complete`;
+    const bad = await fetch(`${sys.baseUrl}${unparsable}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"outcome":' });
+    expect(bad.status).toBe(400);
+    const large = `/tasks/large-${pid}/complete`;
+    const big = await fetch(`${sys.baseUrl}${large}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ notes: 'x'.repeat(300_000) }) });
+    expect(big.status).toBe(413);
+    expect((await auditRows(unparsable, 1)).map((r) => [r.method, r.status, r.keyName])).toEqual([['POST', 400, 'unauthenticated']]);
+    expect((await auditRows(large, 1)).map((r) => [r.method, r.status, r.keyName])).toEqual([['POST', 413, 'unauthenticated']]);
+
+    const forgedToken = `forged-${pid}-${'x'.repeat(40)}`;
+    const before = await sys.db.getRepository(AuditLogEntry).countBy({ path: '/t/{token}' });
+    const forged = await fetch(`${sys.baseUrl}/t/${forgedToken}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=done' });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    await auditRows('/t/{token}', before + 1);
+    expect(await sys.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE path LIKE $1`, [`%${forgedToken}%`])).toEqual([{ n: 0 }]);
   });
 
   it('sends security headers, and no stack trace or SQL in an error', async () => {
@@ -77,7 +135,7 @@ describe('the dashboard\'s forms carry a CSRF token', () => {
   const cookies = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
   const tokenIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
 
-  it('signs in and out only from its own pages: a forged or missing token is refused and changes nothing', async () => {
+  it('signs in only from its own pages (a forged or missing token is refused and changes nothing); signing out always signs out', async () => {
     const { key } = await createApiKey(sys.db, `csrf-admin-${process.pid}`, 'admin');
     const loginPage = await fetch(`${sys.baseUrl}/dashboard`);
     const [nonce] = cookies(loginPage);
@@ -109,13 +167,12 @@ describe('the dashboard\'s forms carry a CSRF token', () => {
     const pageToken = tokenIn(await dashboard.text());
     expect(pageToken).toBe(token);
 
-    // Signing out is a form too: without the token the session stays.
-    const kept = await post('/dashboard/logout', {}, `${session}; ${nonce}`);
-    expect(kept.status).toBe(403);
-    expect(cookies(kept).some((c) => c.startsWith('ismsflow_session=;'))).toBe(false);
-    const out = await post('/dashboard/logout', { csrf: token }, `${session}; ${nonce}`);
+    // Signing out always signs out, with the page's token or with none (a page left open until its
+    // token expired): a forged sign-out can do no more than end the caller's own session.
+    const out = await post('/dashboard/logout', {}, `${session}; ${nonce}`);
     expect(out.status).toBe(303);
     expect(cookies(out)).toContain('ismsflow_session=');
+    expect((await fetch(`${sys.baseUrl}/dashboard`, { headers: { cookie: `${session}; ${nonce}` } })).status).toBe(401);
   });
 });
 
@@ -167,6 +224,18 @@ describe('rate limits', () => {
     const anonymous = [];
     for (let i = 0; i < 6; i++) anonymous.push((await sys.api('/health', { key: null })).status);
     expect(anonymous.at(-1)).toBe(429);
+
+    // A change refused for its rate is a row of the audit log like any other refusal.
+    const path = `/tasks/limited-${process.pid}/complete`;
+    const poster = await createApiKey(sys.db, `access-poster-${process.pid}`, 'integration', ['tasks:write']);
+    const posted = [];
+    for (let i = 0; i < 6; i++) posted.push((await sys.api(path, { method: 'POST', json: { outcome: 'done' }, key: poster.key })).status);
+    expect(posted.at(-1)).toBe(429);
+    const rows = await until('six audit rows', async () => {
+      const found = await sys.db.getRepository(AuditLogEntry).find({ where: { path }, order: { id: 'ASC' } });
+      return found.length >= 6 ? found : undefined;
+    });
+    expect(rows.map((r) => r.status)).toEqual(posted);
   });
 });
 

@@ -37,6 +37,14 @@ describe('encrypted workflow payloads', () => {
     const { key } = await createApiKey(sys.db, `codec-jira-${pid}`, 'integration');
     expect((await sys.api('/codec/decode', { method: 'POST', json: { payloads }, key })).status).toBe(403);
     expect((await sys.api('/codec/decode', { method: 'POST', json: { payloads }, key: null })).status).toBe(401);
+    // Payloads of any other shape are a 422 naming the payload, never a 500, and nothing is decoded.
+    for (const bad of [[5], [null], [{ data: 42 }], [{ data: 'not base64!' }], [{ metadata: { encoding: 7 } }], [{ metadata: ['x'] }], [payloads[0], { data: {} }]]) {
+      for (const route of ['/codec/decode', '/codec/encode']) {
+        const res = await sys.api(route, { method: 'POST', json: { payloads: bad } });
+        expect({ route, bad, status: res.status }).toEqual({ route, bad, status: 422 });
+        expect((await json(res)).errors[0].field).toMatch(/^payloads\.\d+$/);
+      }
+    }
     const preflight = await fetch(`${sys.baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin: new URL(sys.config.temporal.uiUrl).origin, 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(new URL(sys.config.temporal.uiUrl).origin);

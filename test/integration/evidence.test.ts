@@ -1,7 +1,7 @@
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { DataSource } from 'typeorm';
-import { appendEvidence } from '../../activities/evidence';
+import { appendEvidence } from '../../libs/records/src';
 import { EvidenceService } from '../../apps/api/src/evidence/evidence.service';
 import { createApiKey } from '../../libs/security/src';
 import { dataSourceOptions, migrate } from '../../libs/db/src';

@@ -262,7 +262,13 @@ describe('faults: the worker killed (SIGKILL) in the middle of its work', () => 
     // Each task once, each mail once (a retried send can only repeat the same message: one Message-ID).
     const tasks = await db.query<Array<{ title: string; n: string }>>(`SELECT title, count(*) AS n FROM tasks WHERE assignee = ANY($1) GROUP BY title`, [people]);
     expect(tasks.filter((t) => Number(t.n) > 1)).toEqual([]);
-    expect(tasks.length).toBeGreaterThanOrEqual(14);
+    // Every step done above has its task (the cycle may add tasks of its own programme, by date).
+    const steps = [
+      ...['correct the nonconformity', 'find the root cause', 'plan the corrective actions', 'approve the action plan', 'action 1', 'review the effectiveness', 'record the ISMS changes', 'approve closure'].map((s) => `${nc.id}${s === 'action 1' ? ' ' : ': '}${s}`),
+      ...['regulatory assessment', 'post-incident review', 'approve closing'].map((s) => `${ticketId}: ${s}`),
+      ...['assess the information security risks', 'approve the risk treatment plan'].map((s) => `${orgName}: ${s}`),
+    ];
+    for (const step of steps) expect({ step, tasks: tasks.filter((t) => t.title.includes(step)).length }).toEqual({ step, tasks: 1 });
     const mails = (await mailbox.list()).filter((m) => m.To.some((t) => people.includes(t.Address)));
     const messageIds = new Map<string, Set<string>>();
     for (const m of mails) {

@@ -1,5 +1,5 @@
 import { addDays, localDate } from '../../libs/domain/src';
-import { json, mailbox, startIsolatedSystem, submitTaskFromMail, until } from '../support/system';
+import { json, linkIn, mailbox, startIsolatedSystem, submitTaskFromMail, until } from '../support/system';
 
 const pid = process.pid;
 const today = localDate(Date.now(), 'UTC');
@@ -17,6 +17,10 @@ const IMPOSSIBLE_DATES = ['2027-02-31', '2026-13-45', '2026-W01', '2026-123', '2
 const IMPOSSIBLE_DATE_TIMES = ['2027-02-31T10:00:00Z', '2026-06-01T24:00:00Z', '2026-W01T10:00:00Z', '20260601T100000Z', '2026-06-01T10:00:00+25:00'];
 const BAD_ADDRESSES = ['"quoted local"@example.com', 'user@[127.0.0.1]', 'jürgen@example.com', 'a..b@example.com', `${'x'.repeat(65)}@example.com`, 'user@-example.com'];
 
+/** For every number: the wrong type, absurd magnitudes, and a number JSON can write but JavaScript reads as Infinity. */
+const INFINITY = '__infinity__';
+const HOSTILE_NUMBERS: unknown[] = ['3', null, true, [3], {}, 1e300, -1e300, INFINITY];
+
 type Route = { method: 'POST' | 'PUT'; path: string; body: Record<string, unknown> };
 
 /** Every string leaf of a body, by its path (`records.0.person`). */
@@ -33,6 +37,13 @@ function withLeaf(body: Record<string, unknown>, path: string, replacement: unkn
   for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
   at[keys.at(-1)!] = replacement;
   return copy;
+}
+/** Every number leaf of a body, by its path. */
+function numberLeaves(value: unknown, path = ''): string[] {
+  if (typeof value === 'number') return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => numberLeaves(v, path ? `${path}.${i}` : String(i)));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => numberLeaves(v, path ? `${path}.${k}` : k));
+  return [];
 }
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
 const isDateTime = (v: string) => /^\d{4}-\d{2}-\d{2}T/.test(v);
@@ -95,14 +106,24 @@ describe('hostile input at every write route', () => {
       { method: 'PUT', path: `/organisations/${org}`, body: { name: 'Renamed', ismsManager: manager, topManagement: [manager], certificationBody: { name: 'Body' }, scope: 'All', timeZone: 'UTC' } },
       { method: 'POST', path: '/certification-cycles', body: { organisationId: org, decisionDate: inDays(-30) } },
       { method: 'POST', path: `/certification-cycles/${cycle}/audits/surveillance1/booking`, body: { date: inDays(60) } },
+      {
+        method: 'POST',
+        path: `/certification-cycles/${cycle}/audits/surveillance1/result`,
+        body: { date: inDays(-1), auditors: ['A. Auditor (lead)'], recommended: true, findings: [{ type: 'minor', requirement: 'ISO 27001 9.2', description: 'Line one\nline two' }], report: 'https://cert.example.com/r/1' },
+      },
       { method: 'POST', path: `/certification-cycles/${cycle}/changes`, body: { kind: 'newSystem', description: 'A new CRM', landsOn: inDays(20) } },
       { method: 'POST', path: '/risks', body: { asset: 'Asset', threat: 'Threat', vulnerability: 'Vuln', owner, consequence: 3, likelihood: 3, treatment: 'reduce', rationale: 'Why', controls: ['A.5.15'] } },
+      { method: 'POST', path: `/risks/${riskId}/versions`, body: { asset: 'Asset', threat: 'Threat', vulnerability: 'Vuln', owner, consequence: 4, likelihood: 3, treatment: 'reduce', rationale: 'Why', controls: ['A.5.15'], plan: 'Line one\nline two' } },
       { method: 'POST', path: `/risks/${riskId}/acceptances`, body: { version: 1, acceptedBy: owner, note: 'Fine' } },
+      { method: 'POST', path: '/documents', body: { id: `DOC2-${pid}`, title: 'Policy two', kind: 'policy', owner: manager } },
       { method: 'POST', path: `/documents/DOC-${pid}/versions`, body: { version: '1.0', author: owner, approver: manager, approvedOn: today, nextReview: inDays(300), summary: 'First' } },
       { method: 'POST', path: `/documents/DOC-${pid}/acknowledgements`, body: { person: owner } },
+      { method: 'POST', path: '/objectives', body: { id: `obj2-${pid}`, objective: 'Train', metric: 'Trained (%)', owner: manager, target: 90, direction: 'atLeast' } },
       { method: 'POST', path: `/objectives/obj-${pid}/measurements`, body: { measuredOn: today, value: 90 } },
       { method: 'POST', path: '/training-records', body: { records: [{ person: owner, course: 'Awareness', completedOn: today, result: 'passed' }] } },
+      { method: 'POST', path: '/suppliers', body: { id: `sup2-${pid}`, name: 'Sup two', services: 'Mail', criticality: 'low', ictProvider: true, lastReview: today, certificates: [{ type: 'SOC 2', validUntil: inDays(200) }] } },
       { method: 'PUT', path: `/suppliers/sup-${pid}`, body: { name: 'Sup', services: 'Hosting', criticality: 'high', ictProvider: false, lastReview: today, certificates: [{ type: 'ISO/IEC 27001', validUntil: inDays(100) }] } },
+      { method: 'PUT', path: `/people/${encodeURIComponent(`staff.${pid}@example.com`)}`, body: { name: 'Staff Member', department: 'Finance', manager: owner, startDate: today, leaveDate: inDays(100), active: true } },
       { method: 'PUT', path: '/soa/A.7.4', body: { applicable: false, justification: 'Remote company', implementation: 'not started' } },
     ];
   });
@@ -116,7 +137,8 @@ describe('hostile input at every write route', () => {
   }
 
   async function refused(route: Route, body: unknown, field: string) {
-    const res = await sys.api(route.path, { method: route.method, json: body });
+    const text0 = JSON.stringify(body).replace(`"${INFINITY}"`, '1e999');
+    const res = await sys.api(route.path, { method: route.method, body: text0, headers: { 'content-type': 'application/json' } });
     const text = await res.text();
     const what = `${route.method} ${route.path} with ${field} poisoned: ${res.status} ${text.slice(0, 300)}`;
     expect({ what, status: res.status >= 400 && res.status < 500, type: res.headers.get('content-type')?.startsWith('application/problem+json') }).toEqual({ what, status: true, type: true });
@@ -138,6 +160,21 @@ describe('hostile input at every write route', () => {
     return last;
   }
 
+  it('covers every write route the API documents', async () => {
+    const spec = (await json(fetch(`${sys.baseUrl}/docs-json`))) as { paths: Record<string, Record<string, unknown>> };
+    // Covered elsewhere: the forms below, the codec (its payload shape, codec.test.ts), the dashboard's
+    // sign-out, and staff files (CSV: each row's field by line, people.test.ts and test/unit/people.test.ts).
+    const elsewhere = ['/dashboard/login', '/dashboard/logout', '/codec/decode', '/codec/encode', '/t/{token}', '/people/import'];
+    const writes = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => m === 'post' || m === 'put').map((m) => `${m.toUpperCase()} ${path}`));
+    const template = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const missing = writes.filter((w) => {
+      const [method, path] = w.split(' ');
+      return !elsewhere.includes(path) && !routes.some((r) => r.method === method && template(path).test(r.path));
+    });
+    expect(writes.length).toBeGreaterThan(25);
+    expect(missing).toEqual([]);
+  });
+
   it('refuses every class of hostile value in every field, and changes nothing', async () => {
     const before = await settled();
     // Every address these requests name is this suite's own: mail to them is mail they caused.
@@ -153,6 +190,9 @@ describe('hostile input at every write route', () => {
         if (isDate(value)) for (const d of IMPOSSIBLE_DATES) await refused(route, withLeaf(route.body, path, d), path);
         if (isDateTime(value)) for (const d of IMPOSSIBLE_DATE_TIMES) await refused(route, withLeaf(route.body, path, d), path);
         if (isAddress(value)) for (const a of BAD_ADDRESSES) await refused(route, withLeaf(route.body, path, a), path);
+      }
+      for (const path of numberLeaves(route.body)) {
+        for (const n of HOSTILE_NUMBERS) await refused(route, withLeaf(route.body, path, n), path);
       }
       // Field names are input too.
       await refused(route, { ...route.body, ['na\u0000me']: 'x' }, 'body');
@@ -189,6 +229,30 @@ describe('hostile input at every write route', () => {
       const res = await sys.api(path, init);
       expect({ path, status: res.status >= 400 && res.status < 500, problem: res.headers.get('content-type')?.startsWith('application/problem+json') }).toEqual({ path, status: true, problem: true });
     }
+  });
+
+  it('the forms people post (a task page, the dashboard sign-in) answer every hostile value with a 4xx page, and change nothing', async () => {
+    const before = await settled();
+    const link = linkIn(await mailbox.waitFor(owner, new RegExp(`Hostile fixture ${pid}`)));
+    const form = await fetch(`${sys.baseUrl}/dashboard`);
+    const nonce = /ismsflow_csrf=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const posts: Array<[string, Record<string, string>, Record<string, string>]> = [
+      [link, { outcome: 'done', notes: 'All fine', evidence: 'https://evidence.example.com/1' }, {}],
+      [`${sys.baseUrl}/dashboard/login`, { apiKey: 'ifk_x', csrf }, { cookie: `ismsflow_csrf=${nonce}` }],
+    ];
+    for (const [url, fields, headers] of posts) {
+      for (const name of Object.keys(fields)) {
+        // A form cannot carry half a surrogate pair: URL encoding writes it as U+FFFD, which is text.
+        for (const [what, hostile] of [...HOSTILE_TEXT, SINGLE_LINE_BREAK].filter(([w]) => !w.includes('surrogate'))) {
+          if (name === 'notes' && what === SINGLE_LINE_BREAK[0]) continue; // notes may span lines
+          const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ ...fields, [name]: hostile }) });
+          expect({ url: url.replace(/\/t\/.*/, '/t/<token>'), name, hostile, status: res.status >= 400 && res.status < 500 ? true : res.status }).toEqual({ url: url.replace(/\/t\/.*/, '/t/<token>'), name, hostile, status: true });
+        }
+      }
+    }
+    expect((await json(sys.api(`/tasks/${task.id}`))).status).toBe('open');
+    expect(await snapshot()).toEqual(before);
   });
 
   it('afterwards every process it was aimed at still takes its next step', async () => {

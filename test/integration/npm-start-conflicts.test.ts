@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -46,8 +47,19 @@ describe('npm start with a port taken', () => {
   /** A listener of this test process on the port, as other software would hold it. */
   async function occupy(port: number): Promise<net.Server> {
     const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
     return server;
+  }
+
+  /** Stops a holder and waits until it is gone, so its port is free for the next test. */
+  async function stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = once(child, 'exit');
+    child.kill();
+    await gone;
   }
 
   it.each(PORTS)('$variable taken: names $part, what holds the port and the variable, starts nothing', async ({ variable, part }) => {
@@ -58,6 +70,8 @@ describe('npm start with a port taken', () => {
       expect(code).toBe(1);
       expect(output).toContain(`could not start ${part}: port ${port} is already in use by pid ${process.pid}`);
       expect(output).toContain(`set ${variable} to a free port`);
+      // Another program started from this clone (here: jest) is not called a remnant of this folder's npm start.
+      expect(output).not.toContain('left over');
       expect(output).not.toMatch(/^\s+at /m); // no stack trace unless asked for
       // Nothing was started: no database, no Temporal state, and the folder is free again.
       expect(readdirSync(dir).sort()).toEqual([]);
@@ -66,9 +80,52 @@ describe('npm start with a port taken', () => {
     }
   }, 60_000);
 
-  it('reports every taken port at once, with the stack trace only under DEBUG=ismsflow', async () => {
-    const servers = await Promise.all([occupy(Number(env.SMTP_CATCHER_PORT)), occupy(Number(env.MAILBOX_PORT))]);
+  /** A program of its own listening on `port`, started with `args` and `extraEnv`: what a part left running looks like. */
+  async function listener(port: number, args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+    const code = `require('net').createServer().listen(${port}, '127.0.0.1', () => console.log('up'))`;
+    const child = spawn(process.execPath, ['-e', code, '--', ...args], { env: { ...process.env, ...extraEnv } });
+    await new Promise((resolve, reject) => {
+      child.stdout.once('data', resolve);
+      child.once('exit', (code) => reject(new Error(`the listener exited with ${code}`)));
+    });
+    return child;
+  }
+
+  it.each([
+    ['its environment names this data folder (a worker or API that outlived its launcher)', (dir: string) => [[], { ISMSFLOW_DATA_DIR: dir }] as const],
+    ['its command line names a file in this data folder (a Temporal dev server or PostgreSQL on it)', (dir: string) => [['--db-filename', path.join(dir, 'temporal', 'temporal.sqlite')], {}] as const],
+  ])('a port held by a remnant of an earlier start on the same folder: %s, says so and how to stop it', async (_, holderArgs) => {
+    const nextDir = path.join(process.env.TEST_STACK_DIR!, `conflicts-${run + 1}`);
+    const [args, extraEnv] = holderArgs(nextDir);
+    const child = await listener(Number(env.SMTP_CATCHER_PORT), [...args], extraEnv);
     try {
+      const { code, output } = await start();
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${env.SMTP_CATCHER_PORT} is already in use by pid ${child.pid}`);
+      expect(output).toContain(`left over from an earlier \`npm start\` here that did not stop cleanly: stop it with \`kill ${child.pid}\``);
+    } finally {
+      await stop(child);
+    }
+  }, 60_000);
+
+  it('a port held by a program naming another data folder is not called a remnant of this one', async () => {
+    const other = path.join(process.env.TEST_STACK_DIR!, 'another-instance');
+    const child = await listener(Number(env.MAILBOX_PORT), ['--db-filename', path.join(other, 'temporal.sqlite')], { ISMSFLOW_DATA_DIR: other });
+    try {
+      const { code, output } = await start();
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${env.MAILBOX_PORT} is already in use by pid ${child.pid}`);
+      expect(output).not.toContain('left over');
+      expect(output).toContain('set MAILBOX_PORT to a free port');
+    } finally {
+      await stop(child);
+    }
+  }, 60_000);
+
+  it('reports every taken port at once, with the stack trace only under DEBUG=ismsflow', async () => {
+    const servers = [await occupy(Number(env.SMTP_CATCHER_PORT))];
+    try {
+      servers.push(await occupy(Number(env.MAILBOX_PORT)));
       const { code, output } = await start({ DEBUG: 'ismsflow' });
       expect(code).toBe(1);
       expect(output).toContain('could not start the SMTP catcher');
@@ -76,6 +133,33 @@ describe('npm start with a port taken', () => {
       expect(output).toMatch(/^\s+at .*checkPortFree/m);
     } finally {
       servers.forEach((s) => s.close());
+    }
+  }, 60_000);
+
+  it('a data folder that is not a folder name is named, with its variable, and no stack trace', async () => {
+    const { code, output } = await start({ ISMSFLOW_DATA_DIR: 'two\nlines' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/could not start .*ISMSFLOW_DATA_DIR/);
+    expect(output).toContain('what to do: fix ISMSFLOW_DATA_DIR');
+    expect(output).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
+  it('METRICS_PORT serves the API\'s metrics there and the worker\'s on the next port, both checked before anything starts', async () => {
+    // A free port whose next one this test can hold (another program may hold it already: try another).
+    let metrics = 0;
+    let server: net.Server | undefined;
+    while (!server) {
+      metrics = await freePort();
+      server = await occupy(metrics + 1).catch(() => undefined);
+    }
+    try {
+      const { code, output, dir } = await start({ METRICS_PORT: String(metrics) });
+      expect(code).toBe(1);
+      expect(output).toContain(`could not start the worker's metrics endpoint: port ${metrics + 1} is already in use by pid ${process.pid}`);
+      expect(output).toContain('set METRICS_PORT to a free port');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      server.close();
     }
   }, 60_000);
 

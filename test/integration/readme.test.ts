@@ -110,6 +110,11 @@ describe('the README, run as a new user runs it against the real stack', () => {
       },
       again: (a, first) => expect([a.status, a.json.id]).toEqual([200, first.json.id]),
     },
+    // "answers {"received":1,"created":1,...}; the same file again, "unchanged":1"
+    'POST /people/import': {
+      first: (a) => expect([a.status, a.json]).toEqual([200, expect.objectContaining({ received: 1, created: 1, rejected: 0, errors: [] })]),
+      again: (a) => expect([a.status, a.json]).toEqual([200, expect.objectContaining({ received: 1, created: 0, unchanged: 1 })]),
+    },
   };
 
   it('has curl examples, each calling a route whose promise is checked here', () => {

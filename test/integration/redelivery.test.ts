@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import { addDays, localDate } from '../../libs/domain/src';
 import { connectClient } from '../../libs/temporal/src/client';
@@ -56,11 +56,41 @@ describe('a repeated delivery after the process ended changes nothing', () => {
       const { status } = await temporal.workflow.getHandle(workflowId).describe();
       return status.name === 'RUNNING' ? undefined : status.name;
     }, 30_000);
+  /** What Temporal's retention does to a closed run: it is deleted, and Temporal no longer knows the id. */
+  async function forget(workflowId: string): Promise<void> {
+    await temporal.workflowService.deleteWorkflowExecution({ namespace: sys.config.temporal.namespace, workflowExecution: { workflowId } });
+    // The dev server deletes a closed run some 20 s after the request.
+    await until(`${workflowId} deleted`, async () => {
+      try {
+        await temporal.workflow.getHandle(workflowId).describe();
+        return undefined;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return true;
+        throw err;
+      }
+    }, 60_000);
+  }
   /** Mail to `to` a while after a redelivery: a restarted process would have mailed by then. */
   const mailAfterAWhile = async (to: string) => {
     await new Promise((r) => setTimeout(r, 2_000));
     return (await mailbox.to(to)).length;
   };
+
+  /** Triage finds the ticket is only an event: the incident's process ends there. */
+  async function endAtTriage(ticket: string, workflowId: string): Promise<void> {
+    await submitTaskFromMail(`rd-handler.${pid}@example.com`, new RegExp(`${ticket}: triage`), {
+      'data.isIncident': 'event',
+      'data.category': 'phishing',
+      'data.severity': 'low',
+      'data.personalData': 'no',
+      'data.entity': 'neither',
+      'data.financialEntity': 'no',
+      'data.criticalServicesAffected': 'no',
+      'data.maliciousAccess': 'no',
+      'data.doraThresholdsMet': '0',
+    });
+    expect(await closed(workflowId)).toBe('COMPLETED');
+  }
 
   it('a task: completed, then the same Idempotency-Key again', async () => {
     const assignee = `rd-task.${pid}@example.com`;
@@ -90,15 +120,22 @@ describe('a repeated delivery after the process ended changes nothing', () => {
     const record = await json(sys.api(`/nonconformities/${nc.id}`));
     const mails = (await mailbox.to(owner)).length;
 
-    for (const again of [await post({ 'idempotency-key': `rd-nc-${pid}` }), await post()]) {
-      expect(again.status).toBe(200);
-      expect(await json(again)).toMatchObject({ id: nc.id, status: 'cancelled' });
-    }
+    const redeliver = async () => {
+      for (const again of [await post({ 'idempotency-key': `rd-nc-${pid}` }), await post()]) {
+        expect(again.status).toBe(200);
+        expect(await json(again)).toMatchObject({ id: nc.id, status: 'cancelled' });
+      }
+    };
+    await redeliver();
     expect(await runs(nc.workflowId)).toEqual(['COMPLETED']);
+    // After retention Temporal has forgotten the run; the record still says the process ran.
+    await forget(nc.workflowId);
+    await redeliver();
+    expect(await runs(nc.workflowId)).toEqual([]);
     expect(await mailAfterAWhile(owner)).toBe(mails);
     const after = await json(sys.api(`/nonconformities/${nc.id}`));
     expect(after.timeline).toEqual(record.timeline);
-  });
+  }, 120_000);
 
   it('an incident: ended, then reported again, by the API and by ServiceNow sending its whole record later', async () => {
     const number = `INCRD${pid}`;
@@ -106,40 +143,70 @@ describe('a repeated delivery after the process ended changes nothing', () => {
     const first = await sys.api('/incidents/servicenow', { method: 'POST', json: record });
     expect(first.status).toBe(201);
     const incident = await json(first);
-    // Triage finds it is only an event: the process ends there.
-    await submitTaskFromMail(`rd-handler.${pid}@example.com`, new RegExp(`${number}: triage`), {
-      'data.isIncident': 'event',
-      'data.category': 'phishing',
-      'data.severity': 'low',
-      'data.personalData': 'no',
-      'data.entity': 'neither',
-      'data.financialEntity': 'no',
-      'data.criticalServicesAffected': 'no',
-      'data.maliciousAccess': 'no',
-      'data.doraThresholdsMet': '0',
-    });
-    expect(await closed(incident.workflowId)).toBe('COMPLETED');
+    await endAtTriage(number, incident.workflowId);
     const before = await json(sys.api(`/incidents/${incident.id}`));
     const mails = (await mailbox.list()).length;
 
     // Resolved, then Closed days later, each sent as the whole record; and the generic route once more.
-    for (const later of [{ ...record, state: '6', sys_mod_count: '5', sys_updated_on: '2026-12-01 10:00:00' }, { ...record, state: '7', priority: '1', sys_mod_count: '9', sys_updated_on: '2026-12-04 10:00:00' }]) {
-      const res = await sys.api('/incidents/servicenow', { method: 'POST', json: later });
-      expect(res.status).toBe(200);
-      expect(await json(res)).toMatchObject({ id: incident.id, events: { accepted: 0 } });
-    }
-    const generic = { system: 'servicenow', ticketId: number, title: 'Phishing mail reported', description: 'again', detectedAt: '2026-11-30T09:00:00Z', reportedBy: 'user@example.com' };
-    expect((await sys.api('/incidents', { method: 'POST', json: generic })).status).toBe(200);
+    // The last delivery comes after Temporal's retention has deleted the closed run.
+    const redeliver = async () => {
+      for (const later of [{ ...record, state: '6', sys_mod_count: '5', sys_updated_on: '2026-12-01 10:00:00' }, { ...record, state: '7', priority: '1', sys_mod_count: '9', sys_updated_on: '2026-12-04 10:00:00' }]) {
+        const res = await sys.api('/incidents/servicenow', { method: 'POST', json: later });
+        expect(res.status).toBe(200);
+        expect(await json(res)).toMatchObject({ id: incident.id, events: { accepted: 0 } });
+      }
+      const generic = { system: 'servicenow', ticketId: number, title: 'Phishing mail reported', description: 'again', detectedAt: '2026-11-30T09:00:00Z', reportedBy: 'user@example.com' };
+      expect((await sys.api('/incidents', { method: 'POST', json: generic })).status).toBe(200);
+    };
+    await redeliver();
+    expect(await runs(incident.workflowId)).toEqual(['COMPLETED']);
+    await forget(incident.workflowId);
+    await redeliver();
     // From the API, a new event for an ended incident is refused; a repeated one is simply ignored.
     const refused = await sys.api(`/incidents/${incident.id}/events`, { method: 'POST', json: [{ eventId: 'rd-late', type: 'comment', comment: 'too late' }] });
     expect(refused.status).toBe(409);
 
-    expect(await runs(incident.workflowId)).toEqual(['COMPLETED']);
+    expect(await runs(incident.workflowId)).toEqual([]);
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await mailbox.list()).length).toBe(mails);
     const after = await json(sys.api(`/incidents/${incident.id}`));
     expect({ step: after.step, timeline: after.timeline }).toEqual({ step: before.step, timeline: before.timeline });
-  });
+  }, 120_000);
+
+  it('an incident from Jira: ended, then its later webhooks (resolved, reprioritised, created again) before and after Temporal forgot it', async () => {
+    const key = `RDJ-${pid}`;
+    const issue = { id: '10077', key, fields: { summary: 'Suspicious login', description: 'From an unknown country', created: '2026-11-30T09:00:00.000+0000', reporter: { displayName: 'Agent' }, priority: { name: 'Medium', id: '3' } } };
+    const first = await sys.api('/incidents/jira', { method: 'POST', json: { timestamp: Date.parse('2026-11-30T09:00:05Z'), webhookEvent: 'jira:issue_created', issue } });
+    expect(first.status).toBe(201);
+    const incident = await json(first);
+    await endAtTriage(key, incident.workflowId);
+    const before = await json(sys.api(`/incidents/${incident.id}`));
+    const mails = (await mailbox.list()).length;
+
+    const redeliver = async () => {
+      const later = [
+        { timestamp: Date.parse('2026-12-01T10:00:00Z'), webhookEvent: 'jira:issue_updated', issue, changelog: { id: '20001', items: [{ field: 'status', fromString: 'Open', toString: 'Done' }] } },
+        { timestamp: Date.parse('2026-12-02T10:00:00Z'), webhookEvent: 'jira:issue_updated', issue: { ...issue, fields: { ...issue.fields, priority: { name: 'Highest', id: '1' } } }, changelog: { id: '20002', items: [{ field: 'priority', fromString: 'Medium', toString: 'Highest' }] } },
+      ];
+      for (const delivery of later) {
+        const res = await sys.api('/incidents/jira', { method: 'POST', json: delivery });
+        expect(res.status).toBe(200);
+        expect(await json(res)).toMatchObject({ id: incident.id, events: { accepted: 0 } });
+      }
+      // Jira retries a webhook it thinks failed: the creation again.
+      expect((await sys.api('/incidents/jira', { method: 'POST', json: { timestamp: Date.parse('2026-11-30T09:00:05Z'), webhookEvent: 'jira:issue_created', issue } })).status).toBe(200);
+    };
+    await redeliver();
+    expect(await runs(incident.workflowId)).toEqual(['COMPLETED']);
+    await forget(incident.workflowId);
+    await redeliver();
+
+    expect(await runs(incident.workflowId)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await mailbox.list()).length).toBe(mails);
+    const after = await json(sys.api(`/incidents/${incident.id}`));
+    expect({ step: after.step, timeline: after.timeline }).toEqual({ step: before.step, timeline: before.timeline });
+  }, 120_000);
 
   it('a certification cycle: cancelled by an admin, then the same set-up request again', async () => {
     const org = `rd-cyc-${pid}`;
@@ -155,11 +222,14 @@ describe('a repeated delivery after the process ended changes nothing', () => {
     expect(await closed(workflowId)).toBe('CANCELLED');
     const mails = (await mailbox.to(manager)).length;
 
-    const again = await sys.api('/certification-cycles', { method: 'POST', json: request });
-    expect(again.status).toBe(200);
+    const again = () => sys.api('/certification-cycles', { method: 'POST', json: request });
+    expect((await again()).status).toBe(200);
     expect(await runs(workflowId)).toEqual(['CANCELLED']);
+    await forget(workflowId);
+    expect((await again()).status).toBe(200);
+    expect(await runs(workflowId)).toEqual([]);
     expect(await mailAfterAWhile(manager)).toBe(mails);
-  });
+  }, 120_000);
 
   it('an NC raised by an incident review whose first attempt lost its completion still gets its corrective action, once', async () => {
     const handler = `rd-handler.${pid}@example.com`;

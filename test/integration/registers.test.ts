@@ -123,6 +123,14 @@ describe('the registers over HTTP', () => {
     expect(kpi.measurements.map((m: { measuredOn: string }) => m.measuredOn)).toEqual(['2026-10-31', '2026-11-30']);
     expect((await sys.api(`/objectives/${objective}/measurements`, { method: 'POST', json: { measuredOn: '2026-11-30', value: 1 } })).status).toBe(409);
     expect(await problemFields(await sys.api(`/objectives/${objective}/measurements`, { method: 'POST', json: { measuredOn: 'today', value: 'high' } }))).toEqual(['measuredOn', 'value']);
+    // The list: each objective with its own measurements only, in date order, and its latest judged.
+    const other = `train-${pid}`;
+    await sys.api('/objectives', { method: 'POST', json: { id: other, objective: 'Train everyone', metric: 'Staff trained (%)', owner: 'hr@acme.example', target: 90, direction: 'atLeast' } });
+    await sys.api(`/objectives/${other}/measurements`, { method: 'POST', json: { measuredOn: '2026-11-15', value: 80 } });
+    const listed = (await json(sys.api('/objectives'))).items as Array<{ id: string; met: boolean; measurements: Array<{ measuredOn: string }> }>;
+    const view = (id: string) => listed.find((o) => o.id === id)!;
+    expect([view(objective).met, view(objective).measurements.map((m) => m.measuredOn)]).toEqual([true, ['2026-10-31', '2026-11-30']]);
+    expect([view(other).met, view(other).measurements.map((m) => m.measuredOn)]).toEqual([false, ['2026-11-15']]);
   });
 
   it('every register write is in the evidence log and the evidence pack, and the chain holds', async () => {
@@ -134,12 +142,14 @@ describe('the registers over HTTP', () => {
       if (page.length < 200) break;
     }
     const kinds = new Set(log.map((r) => `${r.process}:${r.kind}`));
-    for (const k of ['riskRegister:riskIdentified', 'riskRegister:riskReassessed', 'riskRegister:riskAccepted', 'statementOfApplicability:soaDecision', 'documentControl:documentRegistered', 'documentControl:documentApproved', 'documentControl:documentAcknowledged', 'supplierRegister:supplierRecorded', 'training:trainingRecorded', 'objectives:objectiveSet', 'kpiMeasurement:measured']) {
-      expect(kinds).toContain(k);
-    }
+    const registerKinds = ['riskRegister:riskIdentified', 'riskRegister:riskReassessed', 'riskRegister:riskAccepted', 'statementOfApplicability:soaDecision', 'documentControl:documentRegistered', 'documentControl:documentApproved', 'documentControl:documentAcknowledged', 'supplierRegister:supplierRecorded', 'training:trainingRecorded', 'objectives:objectiveSet', 'kpiMeasurement:measured'];
+    for (const k of registerKinds) expect(kinds).toContain(k);
     const zip = new AdmZip(Buffer.from(await (await sys.api(`/evidence-pack?from=2025-01-01&to=${today}`)).arrayBuffer()));
     const names = zip.getEntries().map((e) => e.entryName);
     for (const n of ['risk-register', 'risk-acceptances', 'statement-of-applicability', 'document-versions', 'suppliers', 'training-records', 'kpi-measurements']) expect(names).toContain(`${n}.csv`);
+    // The pack's "when things happened" counts every one of them on its day.
+    const timeline = zip.readAsText('timeline.csv');
+    for (const k of registerKinds) expect({ k, inTimeline: timeline.includes(`${today},${k.replace(':', ',')},`) }).toEqual({ k, inTimeline: true });
     const soa = JSON.parse(zip.readAsText('statement-of-applicability.json')) as Array<{ control_id: string; applicable: boolean | null }>;
     expect(soa).toHaveLength(93);
     expect(soa.find((c) => c.control_id === 'A.7.4')?.applicable).toBe(false);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { AuditLogEntry } from '../../libs/db/src';
 import { webhookSignature } from '../../libs/security/src';
 import { json, startSystem, until } from '../support/system';
@@ -106,12 +107,27 @@ describe('ticketing systems signed with a shared secret, over HTTP with the real
     expect(new Set(refused.map((r) => r.keyName))).toEqual(new Set(['unauthenticated']));
   });
 
+  it('Jira: a change the workflow would refuse is a 422 naming it, before anything is reported', async () => {
+    const key = `BADEV-${pid}`;
+    const created = jiraCreated(key);
+    // An issue update carrying a status change, from a user whose name holds a line break.
+    const update = { ...created, webhookEvent: 'jira:issue_updated', user: { displayName: 'Mallory\nAdmin' }, changelog: { id: '1', items: [{ field: 'status', fromString: 'Open', toString: 'Contained' }] } };
+    const res = await deliver('/incidents/jira', update, { secret: JIRA_SECRET });
+    expect(res.status).toBe(422);
+    expect((await json(res)).errors).toEqual([expect.objectContaining({ field: 'contained.by' }), expect.objectContaining({ field: 'severity.by' })]);
+    // A changelog id no event id can hold.
+    const longId = await deliver('/incidents/jira', { ...update, user: { displayName: 'Agent' }, changelog: { ...update.changelog, id: 'x'.repeat(300) } }, { secret: JIRA_SECRET });
+    expect(longId.status).toBe(422);
+    expect((await json(longId)).errors[0].field).toBe('contained.eventId');
+    expect((await sys.api(`/incidents/jira:${key}`)).status).toBe(404);
+  });
+
   it('ServiceNow: display values, reference objects and instance-zone times, signed in its own header', async () => {
     const number = `INCSIG${pid}`;
     const record = {
       number,
       short_description: 'Ransomware note on FS01',
-      description: 'Files renamed to .locked',
+      description: 'Dateien umbenannt – .locked, Lösegeldforderung', // bytes beyond ASCII: the HMAC covers the bytes sent
       opened_at: '2026-07-01 09:00:00', // Europe/Berlin, summer time
       state: { display_value: 'In Progress', value: '2' },
       priority: '2 - High',
@@ -120,7 +136,9 @@ describe('ticketing systems signed with a shared secret, over HTTP with the real
       sys_mod_count: 1,
       u_unknown: 'ignored',
     };
-    const res = await deliver('/incidents/servicenow', record, { secret: SN_SECRET, header: 'x-ismsflow-signature' });
+    // Signed as a business rule signs (GlideCertificateEncryption.generateMac): base64, not hex.
+    const base64 = createHmac('sha256', SN_SECRET).update(Buffer.from(JSON.stringify(record))).digest('base64');
+    const res = await deliver('/incidents/servicenow', record, { signature: `sha256=${base64}`, header: 'x-ismsflow-signature' });
     expect(res.status).toBe(201);
     expect(await json(res)).toMatchObject({ id: `servicenow:${number}`, detectedAt: '2026-07-01T07:00:00.000Z', awareAt: '2026-07-01T07:00:00.000Z', reportedBy: 'Abel Tuter', affectedAssets: ['FS01'] });
     await until('severity high', async () => ((await json(sys.api(`/incidents/servicenow:${number}`))).severity === 'high' ? true : undefined));
@@ -128,6 +146,10 @@ describe('ticketing systems signed with a shared secret, over HTTP with the real
     expect(bad.status).toBe(422);
     expect((await json(bad)).errors.map((e: { field: string }) => e.field)).toEqual(['opened_at']);
     expect((await deliver('/incidents/servicenow', record, { secret: JIRA_SECRET })).status).toBe(401);
+    // A new record signed with the wrong secret, or not at all, stores nothing.
+    const forged = { ...record, number: `${number}F` };
+    for (const opts of [{ secret: JIRA_SECRET }, {}, { signature: `sha256=${base64}` }]) expect((await deliver('/incidents/servicenow', forged, opts)).status).toBe(401);
+    expect((await sys.api(`/incidents/servicenow:${number}F`)).status).toBe(404);
   });
 
   it('ServiceNow sends the whole record on every update: each priority change is one severity, repeats none', async () => {
@@ -146,8 +168,19 @@ describe('ticketing systems signed with a shared secret, over HTTP with the real
     await send('1', 3, ['high', 'critical']);
     await send('1 - Critical', 4, ['high', 'critical']);
     await send('2', 5, ['high', 'critical', 'high']);
+    // Changes faster than the workflow records them: each revision is its own change, none is lost.
+    for (const [priority, version] of [['1', 6], ['2', 7], ['1', 8]] as const) {
+      expect((await deliver('/incidents/servicenow', { ...record, priority, sys_mod_count: version }, { secret: SN_SECRET })).status).toBeLessThan(300);
+    }
+    await until('the burst applied', async () => ((await json(sys.api(`/incidents/servicenow:${number}`))).severity === 'critical' ? true : undefined));
+    // A revision that arrives late (updated before the last change taken) changes nothing.
+    expect((await deliver('/incidents/servicenow', { ...record, priority: '4', sys_mod_count: 2, sys_updated_on: '2026-12-01 09:00:00' }, { secret: SN_SECRET })).status).toBeLessThan(300);
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(await severities()).toEqual(['high', 'critical', 'high']);
+    const final = await severities();
+    expect(final.slice(0, 3)).toEqual(['high', 'critical', 'high']);
+    expect(final.at(-1)).toBe('critical');
+    expect(final).not.toContain('low');
+    expect((await json(sys.api(`/incidents/servicenow:${number}`))).severity).toBe('critical');
   });
 
   it('the other incident routes still need an API key with incidents:write', async () => {

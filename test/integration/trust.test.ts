@@ -85,12 +85,48 @@ describe('no request can wedge a process, no person can act as another', () => {
     expect(await json(sys.api(`/tasks/${own.id}/complete`, { method: 'POST', key: tasksOnly, json: { outcome: 'done' } }))).toMatchObject({ completedBy: `trust-tasks-${pid}`, recordedBy: null });
   });
 
+  it("a registers:write key cannot claim that a risk owner accepted, an approver approved or a person acknowledged", async () => {
+    const { key: registers, name: keyName } = await createApiKey(sys.db, `trust-registers-${pid}`, 'integration', ['read', 'registers:write']);
+    const { key: onBehalf, name: recorder } = await createApiKey(sys.db, `trust-grc-${pid}`, 'integration', ['read', 'registers:write', 'on-behalf']);
+    const riskOwner = `trust-risk-owner.${pid}@example.com`;
+    const risk = await json(sys.api('/risks', { method: 'POST', key: registers, json: { asset: `Payroll ${pid}`, threat: 'Fraud', vulnerability: 'No four-eyes check', owner: riskOwner, consequence: 4, likelihood: 4, treatment: 'accept', rationale: 'Cost of control exceeds the loss' } }));
+    const docId = `POL-TRUST-${pid}`;
+    expect((await sys.api('/documents', { method: 'POST', key: registers, json: { id: docId, title: 'Payroll policy', kind: 'policy', owner: riskOwner } })).status).toBe(201);
+    const version = { version: '1.0', author: `trust-author.${pid}@example.com`, approver: riskOwner, approvedOn: today, nextReview: addDays(today, 365), summary: 'First issue' };
+    const claims = [
+      { path: `/risks/${risk.id}/acceptances`, body: { version: 1, acceptedBy: riskOwner }, field: 'acceptedBy' },
+      { path: `/documents/${docId}/versions`, body: version, field: 'approver' },
+    ];
+    for (const { path, body, field } of claims) {
+      const forged = await sys.api(path, { method: 'POST', key: registers, json: body });
+      expect({ path, status: forged.status }).toEqual({ path, status: 403 });
+      expect((await json(forged)).errors).toEqual([{ field, message: 'leave it out, or use a key with the scope on-behalf' }]);
+    }
+    // Nothing was recorded: no acceptance, no version, and the evidence log has neither.
+    expect(await json(sys.api(`/risks/${risk.id}`))).toMatchObject({ acceptances: [] });
+    expect((await json(sys.api(`/documents/${docId}`))).versions).toEqual([]);
+    // Without naming anyone, the key itself is who acted: not the owner, so the acceptance is refused.
+    const own = await sys.api(`/risks/${risk.id}/acceptances`, { method: 'POST', key: registers, json: { version: 1 } });
+    expect(own.status).toBe(422);
+    // A key with on-behalf records what the people did, and the records keep who recorded it.
+    const accepted = await json(sys.api(`/risks/${risk.id}/acceptances`, { method: 'POST', key: onBehalf, json: { version: 1, acceptedBy: riskOwner } }));
+    expect(accepted.acceptances).toEqual([expect.objectContaining({ acceptedBy: riskOwner, recordedBy: recorder })]);
+    const doc = await json(sys.api(`/documents/${docId}/versions`, { method: 'POST', key: onBehalf, json: version }));
+    expect(doc.versions).toEqual([expect.objectContaining({ approver: riskOwner, recordedBy: recorder })]);
+    const reader = `trust-reader.${pid}@example.com`;
+    expect((await sys.api(`/documents/${docId}/acknowledgements`, { method: 'POST', key: registers, json: { person: reader } })).status).toBe(403);
+    const acked = await json(sys.api(`/documents/${docId}/acknowledgements`, { method: 'POST', key: registers, json: {} }));
+    expect(acked.acknowledgements).toEqual([expect.objectContaining({ person: keyName, recordedBy: null })]);
+    expect((await json(sys.api(`/documents/${docId}/acknowledgements`, { method: 'POST', key: onBehalf, json: { person: reader } }))).acknowledgements).toContainEqual(expect.objectContaining({ person: reader, recordedBy: recorder }));
+  });
+
   it('a POST without a body to a task page or the dashboard is a 4xx, not a 500', async () => {
     const task = await newTask(`Empty post ${pid}`);
     const link = linkIn(await mailbox.waitFor(owner, new RegExp(`Empty post ${pid}`)));
     for (const url of [link, `${sys.baseUrl}/dashboard/login`, `${sys.baseUrl}/dashboard/logout`]) {
       const res = await fetch(url, { method: 'POST' });
-      expect({ url, status: res.status }).toEqual({ url, status: url === link ? 422 : 403 });
+      // Signing out needs no valid form (it only ends the caller's own session): it leads to the sign-in page.
+      expect({ url, status: res.status }).toEqual({ url, status: url === link ? 422 : url.endsWith('logout') ? 401 : 403 });
     }
     expect((await json(sys.api(`/tasks/${task.id}`))).status).toBe('open');
   });
@@ -108,6 +144,12 @@ describe('no request can wedge a process, no person can act as another', () => {
     const signedInCsrf = /name="csrf" value="([^"]+)"/.exec(page)![1];
     expect((await fetch(`${sys.baseUrl}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams({ csrf: signedInCsrf }) })).status).toBe(303);
     expect((await fetch(`${sys.baseUrl}/dashboard`, { headers: { cookie } })).status).toBe(401);
+    // From a page left open until its form token no longer verifies, signing out still signs out.
+    const again = await fetch(`${sys.baseUrl}/dashboard/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `ismsflow_csrf=${csrfCookie}` }, body: new URLSearchParams({ apiKey: key, csrf }) });
+    const second = `ismsflow_session=${/ismsflow_session=([^;]+)/.exec(again.headers.get('set-cookie') ?? '')![1]}; ismsflow_csrf=${csrfCookie}`;
+    expect((await fetch(`${sys.baseUrl}/dashboard`, { headers: { cookie: second } })).status).toBe(200);
+    expect((await fetch(`${sys.baseUrl}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: second }, body: new URLSearchParams({ csrf: 'expired' }) })).status).toBe(303);
+    expect((await fetch(`${sys.baseUrl}/dashboard`, { headers: { cookie: second } })).status).toBe(401);
   });
 
   it('CSV exports never hand a spreadsheet a formula', async () => {
@@ -199,5 +241,39 @@ describe('rate limits that made-up credentials cannot get around', () => {
     expect(held.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await json(held)).toMatchObject({ status: 429, title: 'Too many requests' });
     expect((await sys.api('/nonconformities', { key })).status).toBe(200);
+  });
+});
+
+describe('every place a credential is tried counts towards one limit per address', () => {
+  let sys: Awaited<ReturnType<typeof startSystem>>;
+  beforeAll(async () => {
+    sys = await startSystem({ api: { rateLimitPerMinute: 100, failedAuthPerMinute: 3 } });
+  });
+  afterAll(() => sys?.close());
+
+  /** Signs in on the dashboard's own form with `apiKey`: its status and page. */
+  async function signIn(apiKey: string): Promise<{ status: number; page: string }> {
+    const form = await fetch(`${sys.baseUrl}/dashboard`);
+    const nonce = /ismsflow_csrf=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const res = await fetch(`${sys.baseUrl}/dashboard/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `ismsflow_csrf=${nonce}` }, body: new URLSearchParams({ apiKey, csrf }) });
+    return { status: res.status, page: await res.text() };
+  }
+
+  it('guesses at the dashboard sign-in and the codec endpoint hold off the API, and the other way round', async () => {
+    const { key } = await createApiKey(sys.db, `trust-limit-${pid}`, 'admin');
+    expect((await sys.api('/tasks', { key })).status).toBe(200);
+    expect((await signIn('ifk_guess_one')).status).toBe(401);
+    const codec = await fetch(`${sys.baseUrl}/codec/decode`, { method: 'POST', headers: { authorization: 'Bearer ifk_guess_two', 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    expect(codec.status).toBe(401);
+    expect((await sys.api('/tasks', { key: 'ifk_guess_three' })).status).toBe(401);
+    // The fourth guess, wherever it is made, is held off before any lookup.
+    expect((await sys.api('/tasks', { key: 'ifk_guess_four' })).status).toBe(429);
+    const page = await signIn('ifk_guess_five');
+    expect(page.status).toBe(429);
+    expect(page.page).toContain('Too many failed sign-ins');
+    expect((await fetch(`${sys.baseUrl}/codec/decode`, { method: 'POST', headers: { authorization: 'Bearer ifk_guess_six', 'content-type': 'application/json' }, body: '{"payloads":[]}' })).status).toBe(429);
+    // A good key still works through it all.
+    expect((await sys.api('/tasks', { key })).status).toBe(200);
   });
 });

@@ -4,14 +4,18 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 
 const dir = path.resolve(__dirname, '../histories');
-const histories = readdirSync(dir).filter((f) => f.endsWith('.json'));
-/** Workflows whose commands name their own id (their children's ids are built from it) replay under that id. */
-const WORKFLOW_IDS: Record<string, string> = { 'incident-dora-updated-intermediate-closed.json': 'incident:jira:REC-2' };
+const histories = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'workflow-ids.json');
+/** The id each history ran under (record.ts keeps them): workflows whose commands name their own id replay only under it. */
+const WORKFLOW_IDS = JSON.parse(readFileSync(path.join(dir, 'workflow-ids.json'), 'utf8')) as Record<string, string>;
 
 /** Today's workflow code must replay yesterday's histories, or running workflows would break. */
 describe('replaying saved histories', () => {
-  it('has histories to replay', () => {
-    expect(histories.length).toBeGreaterThanOrEqual(2);
+  it('has a saved history of every workflow type the worker runs', () => {
+    const types = new Set(histories.map((f) => historyFromJSON(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    // Every workflow workflows/index.ts exports (one line per export there).
+    const exported = [...readFileSync(path.resolve(__dirname, '../../workflows/index.ts'), 'utf8').matchAll(/export \{([^}]+)\}/g)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+    expect(exported.length).toBeGreaterThanOrEqual(13);
+    expect(exported.filter((name) => !types.has(name))).toEqual([]);
   });
 
   it.each(histories)('%s replays without nondeterminism', async (file) => {

@@ -6,6 +6,7 @@ import { addDays, localDate, zonedInstant, type AuditResultReport, type Calendar
 import { cycleStateQuery, recordAuditResultUpdate, workflowIds } from '../../libs/temporal/src/definitions';
 import type { certificationCycle } from '../../workflows';
 import { quietLogger } from './bundle';
+import { accepted } from './temporal-env';
 
 /** The production workflows with simulated owners (test/workflow/simulated-owners.ts), bundled once per file. */
 export async function simulatedOwnersBundle(): Promise<string> {
@@ -38,11 +39,11 @@ export function cycleDriver(env: TestWorkflowEnvironment, input: CycleInput) {
     throw new Error(`the cycle never reached: ${what}; it is waiting for ${last?.waitingFor}`);
   }
 
+  let updates = 0;
   /** Sends an Update (see human-task.timers.test.ts for why a simulated second passes), then waits for its effect. */
   async function update<A>(def: UpdateDefinition<CycleView, [A]>, arg: A, effect: (v: CycleView) => boolean, what: string): Promise<CycleView> {
-    const sent = handle().startUpdate(def, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    await env.sleep(1000);
-    await sent;
+    const updateId = `${def.name}-${++updates}`;
+    await accepted(env, () => handle().startUpdate(def, { args: [arg], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED }));
     return reaches(effect, what);
   }
 

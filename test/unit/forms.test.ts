@@ -1,7 +1,7 @@
 import { h } from 'preact';
 import { parseFormData } from '../../apps/api/src/tasks/task-form';
 import { FormFields, renderFragment, type RawForm } from '../../libs/templates/src';
-import { formErrors, incidentForms, ncForms, overlap, type TaskForm } from '../../libs/domain/src';
+import { formErrors, incidentForms, ncForms, overlap, submissionTime, type TaskForm } from '../../libs/domain/src';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 
@@ -86,6 +86,25 @@ describe('task forms', () => {
       { field: 'data.lateReason', message: 'The deadline (2026-12-01T08:00:00.000Z) has passed: say why the report is late' },
     ]);
     expect(formErrors(form, { ...answers, lateReason: 'Portal was down' }, '2026-12-01T09:00:00.000Z')).toEqual([]);
+  });
+
+  it('a report recorded later says when it was submitted: an instant with its offset, not in the future, not before its clock, late only if that was', () => {
+    const form = incidentForms.report('dora-initial', '2026-12-01T08:00:00.000Z', '2026-12-01T04:00:00.000Z');
+    const answers = { reference: 'EBA-1', evidence: ['https://portal.example.com/receipt'] };
+    const later = '2026-12-01T11:00:00.000Z';
+    // Submitted in time (09:30 Berlin is 08:30 UTC: late; 08:30+01:00 is 07:30 UTC: in time).
+    expect(formErrors(form, { ...answers, submittedAt: '2026-12-01T08:30+01:00' }, later)).toEqual([]);
+    expect(formErrors(form, { ...answers, submittedAt: '2026-12-01T09:30+01:00' }, later).map((e) => e.field)).toEqual(['data.lateReason']);
+    for (const [submittedAt, message] of [
+      ['2026-12-01 07:30', 'Submitted at must be a date and time with its offset, e.g. 2026-03-01T14:30+01:00'],
+      ['2026-12-01T07:30', 'Submitted at must be a date and time with its offset, e.g. 2026-03-01T14:30+01:00'],
+      ['2026-12-01T12:00:00Z', 'Submitted at cannot be in the future'],
+      ['2026-12-01T03:59:59Z', "Submitted at cannot be before this report's clock started (2026-12-01T04:00:00.000Z)"],
+    ]) {
+      expect(formErrors(form, { ...answers, submittedAt }, later)).toEqual([{ field: 'data.submittedAt', message }]);
+    }
+    expect(submissionTime({ data: { submittedAt: '2026-12-01T08:30+01:00' }, completedAt: later })).toBe('2026-12-01T07:30:00.000Z');
+    expect(submissionTime({ data: { submittedAt: '  ' }, completedAt: later })).toBe(later);
   });
 
   it('a review that says a control failed must name it; a rejection must say why', () => {

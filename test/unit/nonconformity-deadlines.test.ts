@@ -14,6 +14,7 @@ import {
   tasksPolicyBefore,
   type NcStep,
 } from '../../libs/domain/src';
+import fc from 'fast-check';
 
 /** DOMAIN.md 3 with a certification body's deadlines: every step, action, escalation and warning ends on or before them. */
 const t0 = '2027-03-01T08:00:00.000Z';
@@ -122,5 +123,47 @@ describe('the action plan knows the body deadline', () => {
     const justAfterMidnight = '2027-03-10T23:30:00.000Z'; // 11 March 00:30 Berlin
     expect(formErrors(form, plan('2027-03-11'), justAfterMidnight)).toEqual([{ field: 'data.actions.0.due', message: 'Action 1: the due date must be after today' }]);
     expect(formErrors(ncForms.actionPlan(), plan('2027-03-11'), justAfterMidnight)).toEqual([]);
+  });
+});
+
+describe('deadline arithmetic at any instant (a workflow computes these: one throw fails every workflow task)', () => {
+  const STEPS: NcStep[] = ['correction', 'rootCause', 'actionPlan', 'planApproval', 'effectivenessReview', 'ismsChanges', 'closureApproval'];
+  const instant = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2030-01-01T00:00:00Z') });
+  it('a closeBy only hours or days away still gives every step, run in turn, a real share, each ending by closeBy', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2 * 3_600_000, max: 10 * DAY_MS }), (toClose) => {
+        const closeBy = new Date(Date.parse(t0) + toClose).toISOString();
+        // Each step starts when the one before it is due (the slowest path), the actions between the plan and the review.
+        let now = t0;
+        for (const step of ['correction', 'rootCause', 'actionPlan', 'planApproval'] as const) {
+          const due = stepDueAt(step, now, policy, { closeBy });
+          expect({ step, share: Date.parse(due) - Date.parse(now) > 0 }).toEqual({ step, share: true });
+          now = due;
+        }
+        now = new Date(Date.parse(closeBy) - closingReserveMs(now, policy, closeBy)).toISOString();
+        for (const step of ['effectivenessReview', 'ismsChanges', 'closureApproval'] as const) {
+          const due = stepDueAt(step, now, policy, { closeBy });
+          expect({ step, share: Date.parse(due) - Date.parse(now) > 0, inTime: due <= closeBy }).toEqual({ step, share: true, inTime: true });
+          now = due;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives whole milliseconds and real dates for any now, start and closeBy, however odd their milliseconds', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 1, max: 120 * DAY_MS }), fc.integer({ min: 0, max: 60 * DAY_MS }), fc.constantFrom('Europe/Berlin', 'UTC', 'America/New_York', 'Asia/Kolkata'), (nowMs, toClose, toPlan, tz) => {
+        const now = new Date(nowMs).toISOString();
+        const closeBy = new Date(nowMs + toClose).toISOString();
+        const planDueAt = new Date(nowMs + Math.min(toPlan, toClose)).toISOString();
+        expect(Number.isInteger(closingReserveMs(now, policy, closeBy))).toBe(true);
+        expect(Number.isInteger(effectivenessWaitMs(now, policy, { closeBy }))).toBe(true);
+        expect(actionsDueBy(now, policy, closeBy, tz)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(Number.isNaN(Date.parse(deadlineWarningAt(closeBy, now, policy)))).toBe(false);
+        for (const s of STEPS) expect(Number.isNaN(Date.parse(stepDueAt(s, now, policy, { planDueAt, closeBy })))).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

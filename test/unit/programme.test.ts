@@ -15,6 +15,10 @@ import {
   weekOf,
   zonedInstant,
   type CycleState,
+  type CycleActivity,
+  type CycleView,
+  cycleSave,
+  mergeCycleSave,
 } from '../../libs/domain/src';
 import { ACME, cycleInput } from '../support/cycle-input';
 
@@ -191,4 +195,42 @@ it('uses the unit-tested programme for each audit', () => {
   const input = cycleInput('2026-03-16');
   const s1 = cycleAudits(input, initialCycleState(input))[0];
   expect(initialCycleState(input).activities.filter((a) => a.forAudit === 'surveillance1').map((a) => a.id).sort()).toEqual(planProgramme('2026-03-16', s1).map((a) => a.id).sort());
+});
+
+describe('a cycle saves only what changed (its record is the whole view again)', () => {
+  const activity = (id: string, status: CycleActivity['status'] = 'planned'): CycleActivity =>
+    ({ id, kind: 'policyReview', due: '2027-03-01', startOn: '2027-02-01', status, owner: 'o@example.com', heavy: false, forAudit: 'surveillance1' }) as unknown as CycleActivity;
+  const view = (activities: CycleActivity[], waitingFor = 'the programme'): CycleView =>
+    ({ cycleId: 'acme:2026-12-07', workflowId: 'cert-cycle:acme:2026-12-07', organisation: { id: 'acme', name: 'Acme', timeZone: 'UTC' }, status: 'running', audits: [], activities, changes: [], waitingFor });
+
+  it('sends the changed activities only, and the merge gives back each whole view, a dropped activity dropped', () => {
+    const sent = new Map<string, string>();
+    let stored: CycleView | undefined;
+    const steps = [
+      view([activity('a'), activity('b'), activity('c')]),
+      view([activity('a', 'open'), activity('b'), activity('c')], 'a'),
+      view([activity('a', 'open'), activity('b'), activity('c')], 'a again'),
+      view([activity('a', 'completed'), activity('c')], 'c'),
+    ];
+    const changedIds: string[][] = [];
+    for (const v of steps) {
+      const { save, written } = cycleSave(v, sent);
+      changedIds.push(save.changed.map((a) => a.id));
+      stored = mergeCycleSave(stored, save);
+      written();
+      expect(stored).toEqual(v);
+    }
+    expect(changedIds).toEqual([['a', 'b', 'c'], ['a'], [], ['a']]);
+  });
+
+  it('a save that was not written is sent again whole next time; a record missing an activity is an error, not a loss', () => {
+    const sent = new Map<string, string>();
+    const first = cycleSave(view([activity('a')]), sent);
+    // Not written (the activity failed): the next save still carries it.
+    expect(cycleSave(view([activity('a')]), sent).save.changed.map((a) => a.id)).toEqual(['a']);
+    first.written();
+    expect(() => mergeCycleSave(undefined, cycleSave(view([activity('a')]), sent).save)).toThrow(/lacks activities a/);
+    // A whole view (sent by a workflow started before saves were split) is taken as it is.
+    expect(mergeCycleSave(undefined, view([activity('x')]))).toEqual(view([activity('x')]));
+  });
 });

@@ -112,6 +112,13 @@ describe('DORA (RTS 2025/301 Art. 5)', () => {
     expect(state(late, at(35))['dora-initial']).toBe('missed');
   });
 
+  it('classified at the 24th hour exactly is not "within 24 h": 4 h after it, never 0 h', () => {
+    expect(due(dora(at(24)))['dora-initial']).toBe(at(28));
+    expect(state(dora(at(24)), at(24))['dora-initial']).toBe('open');
+    // A minute before, the 24 h bound still holds: a minute to notify, as the rule says.
+    expect(due(dora('2026-03-03T07:59:00.000Z'))['dora-initial']).toBe(at(24));
+  });
+
   it('not classified as major: no clock runs', () => {
     expect(state(dora(), at(100))).toEqual({ 'dora-initial': 'not started', 'dora-intermediate': 'not started', 'dora-final': 'not started' });
   });
@@ -130,6 +137,18 @@ describe('DORA (RTS 2025/301 Art. 5)', () => {
     expect(after.find((d) => d.report === 'dora-intermediate')).toMatchObject({ state: 'submitted', submissions: [{ at: at(50) }, { at: at(110) }] });
     // The latest updated intermediate: 6 March 2026 22:00 UTC = 23:00 Berlin -> 6 April 23:00 Berlin (CEST) = 21:00 UTC.
     expect(after.find((d) => d.report === 'dora-final')?.dueAt).toBe('2026-04-06T21:00:00.000Z');
+  });
+
+  it('a change after the final report is in asks for no updated intermediate, and the final stays submitted', () => {
+    const facts = dora(at(2), {
+      submissions: { 'dora-initial': sent(at(5)), 'dora-intermediate': sent(at(50)), 'dora-final': sent(at(300)) },
+      statusChanges: [{ at: at(400), what: 'severity now low' }],
+    });
+    const states = state(facts, at(500));
+    expect(states).toEqual({ 'dora-initial': 'submitted', 'dora-intermediate': 'submitted', 'dora-final': 'submitted' });
+    // One that came between the intermediate and the final still asked for its update.
+    const between = { ...facts, statusChanges: [{ at: at(100), what: 'regular activities recovered' }] };
+    expect(state(between, at(500))['dora-intermediate']).toBe('missed');
   });
 
   it('a status change before the first intermediate asks for nothing more than the intermediate itself', () => {

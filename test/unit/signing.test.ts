@@ -137,6 +137,21 @@ describe('sign and verify', () => {
     expect(verifyWebhookSignature('jira-shared-secret-0123', body, header.slice('sha256='.length))).toBe(false);
     expect(verifyWebhookSignature('jira-shared-secret-0123', body, header.replace('sha256=', 'sha1=xx'))).toBe(false);
     expect(verifyWebhookSignature('jira-shared-secret-0123', body, undefined)).toBe(false);
+    // The same HMAC as senders write it: hex in capitals, base64 and base64url (padded or not), the label in capitals.
+    const mac = createHmac('sha256', 'jira-shared-secret-0123').update(body).digest();
+    for (const written of [mac.toString('hex').toUpperCase(), mac.toString('base64'), mac.toString('base64url'), mac.toString('base64').replace(/=$/, '')]) {
+      expect(verifyWebhookSignature('jira-shared-secret-0123', body, `sha256=${written}`)).toBe(true);
+      expect(verifyWebhookSignature('jira-shared-secret-0123', body, `SHA256=${written}`)).toBe(true);
+      expect(verifyWebhookSignature('jira-shared-secret-0123', `${body} `, `sha256=${written}`)).toBe(false);
+    }
+    // The HMAC is over the bytes received: a body that is not valid UTF-8 still verifies (decoding it first would not).
+    const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    expect(verifyWebhookSignature('jira-shared-secret-0123', bytes, `sha256=${createHmac('sha256', 'jira-shared-secret-0123').update(bytes).digest('hex')}`)).toBe(true);
+    expect(verifyWebhookSignature('jira-shared-secret-0123', bytes.toString('utf8'), `sha256=${createHmac('sha256', 'jira-shared-secret-0123').update(bytes).digest('hex')}`)).toBe(false);
+    // A digest of another length, or text that is neither hex nor base64, is refused, not thrown on.
+    for (const wrong of [mac.subarray(0, 31).toString('hex'), `${mac.toString('hex')}00`, mac.toString('base64').replace(/[A-Za-z]/, '!'), '']) {
+      expect(verifyWebhookSignature('jira-shared-secret-0123', body, `sha256=${wrong}`)).toBe(false);
+    }
     expect(() => sign('webhook', 'jira-shared-secret-0123', 'a', 'b')).toThrow('exactly one field');
   });
 });

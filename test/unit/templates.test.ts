@@ -73,6 +73,8 @@ describe('every template escapes what it shows', () => {
         { errors: [{ field: s('field'), message: s('message') }], raw: { notes: s('notes'), evidence: s('evidence'), outcome: s('outcome2'), 'data.actions.0.description': s('typed') } },
       ),
     ));
+  it('the task page again after an answer could not be recorded for now, with the notice', () =>
+    expectEscaped((s) => taskFormPage(task(s), { notice: s('notice'), raw: { notes: s('notes') } })));
   it('the completed page', () => expectEscaped((s) => completedPage({ title: s('title'), outcome: s('outcome'), completedBy: s('by'), completedAt: new Date() })));
   it('the message and link pages', () => {
     expectEscaped((s) => messagePage(s('title'), s('text')));

@@ -35,7 +35,7 @@ describe('Jira Cloud webhooks', () => {
     expect(m.incidentId).toBe('jira:SEC-7');
     expect(m.report).toMatchObject({ system: 'jira', ticketId: 'SEC-7', title: 'Stolen laptop', description: 'Stolen laptop', detectedAt: '2026-11-24T08:15:02.107Z', reportedBy: 'Mia Krystof', affectedAssets: ['laptop', 'emea'] });
     expect(m.events).toEqual([]);
-    expect(m.priority).toEqual({ severity: 'high', at: '2026-11-24T08:15:02.107Z', by: 'Service Desk Agent' });
+    expect(m.priority).toEqual({ severity: 'high', at: '2026-11-24T08:15:02.107Z', by: 'Service Desk Agent', version: String(Date.parse('2026-11-24T09:20:00Z')) });
   });
 
   it.each([
@@ -92,7 +92,11 @@ describe('Jira Cloud webhooks', () => {
     );
     expect(m.errors).toEqual([]);
     expect(m.events).toEqual([{ eventId: 'SEC-7:10311:0', type: 'contained', at: '2026-11-24T09:20:00.000Z', by: 'Service Desk Agent' }]);
-    expect(m.priority).toEqual({ severity: 'critical', at: '2026-11-24T09:20:00.000Z', by: 'Service Desk Agent' });
+    expect(m.priority).toEqual({ severity: 'critical', at: '2026-11-24T09:20:00.000Z', by: 'Service Desk Agent', version: '10311' });
+    // A payload whose fields leave the priority out still carries its change in the changelog.
+    const { priority: _dropped, ...fields } = jiraIssue().fields;
+    const filtered = fromJira(jira('jira:issue_updated', { issue: { ...jiraIssue(), fields }, changelog: { id: '10312', items: [{ field: 'priority', fromString: 'High', toString: 'Lowest' }] } }));
+    expect(filtered.priority).toEqual({ severity: 'low', at: '2026-11-24T09:20:00.000Z', by: 'Service Desk Agent', version: '10312' });
     // An update also describes the issue: a ticket ismsflow has not seen yet is reported from it.
     expect(m.report).toMatchObject({ ticketId: 'SEC-7', title: 'Stolen laptop' });
   });
@@ -163,7 +167,7 @@ describe('ServiceNow incident records', () => {
     expect(m.errors).toEqual([]);
     expect(m.report).toMatchObject({ system: 'servicenow', ticketId: 'INC0010023', detectedAt: '2026-11-24T07:30:00.000Z', title: 'Ransomware note on a file server' });
     expect(m.events).toEqual([]);
-    expect(m.priority).toEqual({ severity: 'critical', at: '2026-11-24T07:31:12.000Z' });
+    expect(m.priority).toEqual({ severity: 'critical', at: '2026-11-24T07:31:12.000Z', version: '3' });
   });
 
   it('display values ("1 - Critical", "Resolved", names) read as the raw values would', () => {

@@ -1,11 +1,11 @@
 import { WorkflowFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, DAY_MS, endOfDay, formErrors, HOUR_MS, localDate, notificationSchedule, type FormData } from '../../libs/domain/src';
-import { cancelNcUpdate, completeTaskUpdate, ncStateQuery, SearchAttr } from '../../libs/temporal/src/definitions';
+import { cancelNcUpdate, ncStateQuery, SearchAttr } from '../../libs/temporal/src/definitions';
 import { correctiveAction } from '../../workflows';
 import { recordingActivities } from '../support/fake-activities';
 import { GOOD_ROOT_CAUSE, ncInput } from '../support/nc-input';
-import { backgroundWorker, createTimeSkippingEnv, untilNoActivityInFlight } from '../support/temporal-env';
+import { backgroundWorker, createTimeSkippingEnv, untilNoActivityInFlight, accepted, completeTaskNow } from '../support/temporal-env';
 
 describe('correctiveAction on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -40,14 +40,10 @@ describe('correctiveAction on the time-skipping server', () => {
     throw new Error(`task ${taskId} never started; NC calls: ${JSON.stringify(fake.callsOf('recordNcProgress').map((c) => c.args.status))}`);
   }
 
-  /** A person completes a task (see human-task.timers.test.ts for why a simulated second passes). */
+  /** A person completes a task, recorded before the test moves time on. */
   async function complete(taskId: string, data: FormData, by = 'someone@example.com') {
     await taskStarted(taskId);
-    const update = env.client.workflow
-      .getHandle(`task:${taskId}`)
-      .startUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: by, via: 'api', data }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    await env.sleep(1000);
-    await update;
+    await completeTaskNow(env, taskId, { outcome: 'done', completedBy: by, via: 'api', data });
   }
 
   /** Waits (in real time) until the NC has moved on to `step`. */
@@ -248,8 +244,7 @@ describe('correctiveAction on the time-skipping server', () => {
     await taskStarted(`${slug}rc1`);
     for (let i = 0; i < 200 && !fake.callsOf('sendTaskMail').some((c) => c.args.taskId === `${slug}rc1`); i++) await new Promise((r) => setTimeout(r, 25));
     const update = handle.startUpdate(cancelNcUpdate, { args: [{ reason: 'Raised twice: duplicate of NC-2026-0001', by: 'isms@example.com' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    await env.sleep(1000);
-    await update;
+    await accepted(env, update);
     expect(await handle.result()).toMatchObject({ step: 'cancelled' });
     expect(fake.callsOf('cancelTask').map((c) => c.args.taskId)).toContain(`${slug}rc1`);
     const cancelled = fake.callsOf('recordNcProgress').find((c) => c.args.ncNumber === number && c.args.entry?.kind === 'cancelled');

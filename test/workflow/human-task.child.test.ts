@@ -1,11 +1,11 @@
-import { WorkflowFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { HOUR_MS } from '../../libs/domain/src';
-import { completeTaskUpdate, SearchAttr } from '../../libs/temporal/src/definitions';
+import { SearchAttr } from '../../libs/temporal/src/definitions';
 import { quietLogger } from '../support/bundle';
 import { recordingActivities } from '../support/fake-activities';
-import { backgroundWorker, createTimeSkippingEnv, untilNoActivityInFlight } from '../support/temporal-env';
+import { backgroundWorker, createTimeSkippingEnv, untilNoActivityInFlight, completeTaskNow } from '../support/temporal-env';
 
 describe('humanTask as the child of a process workflow', () => {
   let env: TestWorkflowEnvironment;
@@ -21,12 +21,7 @@ describe('humanTask as the child of a process workflow', () => {
 
   const dueIn = async (hours: number) => new Date((await env.currentTimeMs()) + hours * HOUR_MS).toISOString();
   const complete = async (taskId: string, outcome: string) => {
-    const update = env.client.workflow.getHandle(`task:${taskId}`).startUpdate(completeTaskUpdate, {
-      args: [{ outcome, completedBy: 'someone@example.com', via: 'api' }],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
-    await env.sleep(1000); // see human-task.timers.test.ts: let time move so the Update is delivered
-    await update;
+    await completeTaskNow(env, taskId, { outcome, completedBy: 'someone@example.com', via: 'api' });
   };
   const childStarted = async (workflowId: string) => {
     for (let i = 0; i < 100; i++) {

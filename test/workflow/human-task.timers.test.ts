@@ -3,10 +3,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { HOUR_MS } from '../../libs/domain/src';
 import { humanTask } from '../../workflows';
-import { completeTaskUpdate, reassignTaskUpdate, SearchAttr, taskStateQuery } from '../../libs/temporal/src/definitions';
+import { reassignTaskUpdate, SearchAttr, taskStateQuery } from '../../libs/temporal/src/definitions';
 import { recordingActivities } from '../support/fake-activities';
 import { taskInput } from '../support/task-input';
-import { createTimeSkippingEnv, untilNoActivityInFlight } from '../support/temporal-env';
+import { createTimeSkippingEnv, untilNoActivityInFlight, accepted, completeTaskNow } from '../support/temporal-env';
 
 describe('humanTask timers on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -14,16 +14,6 @@ describe('humanTask timers on the time-skipping server', () => {
     env = await createTimeSkippingEnv();
   });
   afterAll(() => env?.teardown());
-
-  /**
-   * On this server an Update sent while time stands still is not delivered until time moves, and
-   * waiting on its result does not move it (sdk-typescript #1549): let a simulated second pass.
-   * Update results and validators are tested on the dev server (human-task.updates.test.ts).
-   */
-  async function accepted<T>(update: Promise<T>): Promise<T> {
-    await env.sleep(1000);
-    return update;
-  }
 
   /** Cancels and waits until the workflow has closed, so nothing is left running for the next test. */
   async function cancelled(handle: WorkflowHandle): Promise<void> {
@@ -86,12 +76,9 @@ describe('humanTask timers on the time-skipping server', () => {
     run(async ({ fake, t0, at, start }) => {
       const handle = await start();
       await at(50);
-      await accepted(
-        handle.startUpdate(completeTaskUpdate, {
-          args: [{ outcome: 'done', notes: 'Reviewed', evidence: ['https://wiki.example.com/acp'], completedBy: 'alice@example.com', via: 'link', linkVersion: 1 }],
-          waitForStage: WorkflowUpdateStage.ACCEPTED,
-        }),
-      );
+      await completeTaskNow(env, handle.workflowId.slice('task:'.length), {
+        outcome: 'done', notes: 'Reviewed', evidence: ['https://wiki.example.com/acp'], completedBy: 'alice@example.com', via: 'link', linkVersion: 1,
+      });
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'completed', outcome: 'done', completedBy: 'alice@example.com', evidence: ['https://wiki.example.com/acp'] });
       expect((Date.parse(result.completedAt!) - t0) / HOUR_MS).toBeCloseTo(50, 0);
@@ -104,7 +91,7 @@ describe('humanTask timers on the time-skipping server', () => {
     run(async ({ fake, t0, at, start }) => {
       const handle = await start();
       await at(72);
-      await accepted(handle.startUpdate(reassignTaskUpdate, { args: [{ to: 'bob@example.com', by: 'admin', reason: 'holiday' }], waitForStage: WorkflowUpdateStage.ACCEPTED }));
+      await accepted(env, handle.startUpdate(reassignTaskUpdate, { args: [{ to: 'bob@example.com', by: 'admin', reason: 'holiday' }], waitForStage: WorkflowUpdateStage.ACCEPTED }));
       await at(100);
       expect(fake.mails()).toEqual(['assigned-v1', 'reminder-72h-before', 'assigned-v2', 'reminder-24h-before']);
       const reassigned = fake.callsOf('reassignTask')[0];

@@ -77,4 +77,42 @@ describe('humanTask Updates and their validators on the dev server', () => {
     expect(await complete({ data })).toMatchObject({ status: 'completed', data });
     expect(completions()[0].args.completion.data).toEqual(data);
   });
+  it('an answer the records cannot take for now is refused within a minute as Unavailable, and the task stays open for it', async () => {
+    const { handle, complete, input } = await start();
+    fake.answers.completeTask = (args) => {
+      if (args.taskId === input.taskId) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    };
+    const started = Date.now();
+    try {
+      await expect(complete()).rejects.toMatchObject({ cause: { type: 'Unavailable', message: expect.stringContaining('still open') } });
+    } finally {
+      delete fake.answers.completeTask;
+    }
+    expect(Date.now() - started).toBeLessThan(90_000);
+    expect(await handle.query(taskStateQuery)).toMatchObject({ status: 'open' });
+    // Sent again once the records are back: recorded, the task completes.
+    expect(await complete()).toMatchObject({ status: 'completed' });
+    await handle.result();
+  }, 120_000);
+
+  it('a reassignment is answered once the task has moved, while the new assignee\'s mail waits for the relay', async () => {
+    const { handle, complete, input } = await start();
+    let relayDown = true;
+    fake.answers.sendTaskMail = (args) => {
+      if (args.taskId === input.taskId && args.key === 'assigned-v2' && relayDown) throw new Error('connect ECONNREFUSED 127.0.0.1:25');
+      return { sent: true };
+    };
+    try {
+      const started = Date.now();
+      expect(await handle.executeUpdate(reassignTaskUpdate, { args: [{ to: 'bob@example.com', by: 'admin', reason: 'holiday' }] })).toEqual({ linkVersion: 2 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      relayDown = false;
+      await complete({ completedBy: 'bob@example.com', linkVersion: 2 });
+      // The task ends only once the new assignee has been told.
+      await handle.result();
+      expect(fake.callsOf('sendTaskMail').filter((c) => c.args.taskId === input.taskId && c.args.key === 'assigned-v2').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      delete fake.answers.sendTaskMail;
+    }
+  }, 120_000);
 });

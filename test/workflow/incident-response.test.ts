@@ -1,15 +1,15 @@
-import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, HOUR_MS, addMonthsInZone, type FormData, type TicketEvent } from '../../libs/domain/src';
 
 const addMonth = (iso: string) => addMonthsInZone(iso, 1, 'UTC');
-import { completeTaskUpdate, incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/temporal/src/definitions';
+import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/temporal/src/definitions';
 import { incidentResponse } from '../../workflows';
 import { recordingActivities } from '../support/fake-activities';
 import { assessment, incidentInput } from '../support/incident-input';
 import { ncInput } from '../support/nc-input';
-import { backgroundWorker, createTimeSkippingEnv } from '../support/temporal-env';
+import { backgroundWorker, createTimeSkippingEnv, completeTaskNow } from '../support/temporal-env';
 
 const triaged = { isIncident: true, category: 'data leak', severity: 'high' as const, personalData: true };
 
@@ -49,9 +49,7 @@ describe('incidentResponse on the time-skipping server', () => {
   }
   async function complete(taskId: string, data: FormData, by = 'someone@example.com') {
     await taskStarted(taskId);
-    const update = env.client.workflow.getHandle(`task:${taskId}`).startUpdate(completeTaskUpdate, { args: [{ outcome: 'done', completedBy: by, via: 'api', data }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    await env.sleep(1000); // see human-task.timers.test.ts
-    await update;
+    await completeTaskNow(env, taskId, { outcome: 'done', completedBy: by, via: 'api', data });
   }
   async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
     for (let i = 0; i < 300; i++) {
@@ -156,6 +154,23 @@ describe('incidentResponse on the time-skipping server', () => {
     expect((await h.handle.query(incidentStateQuery)).deadlines.find((d) => d.report === 'dora-initial')?.state).toBe('submitted');
     await complete(`${h.slug}dorafinal1`, report_(), 'ciso@example.com');
     expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['dora'] });
+  });
+
+  it('a report submitted in time but recorded after its deadline, with the time it was submitted, is on time, and the next clock counts from it', async () => {
+    const h = await report({ triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
+    const due = (await opened(`${h.slug}dorainitial1`)).dueAt as string;
+    // Sent on the authority's portal an hour before the deadline, recorded in ismsflow three hours after it.
+    const submittedAt = new Date(Date.parse(due) - HOUR_MS).toISOString();
+    await env.sleep(Date.parse(due) + 3 * HOUR_MS - (await env.currentTimeMs()));
+    await complete(`${h.slug}dorainitial1`, report_({ submittedAt }), 'ciso@example.com');
+    await until('initial recorded', () => entries(h.id).find((e) => e.kind === 'reportSubmitted' && e.data.report === 'dora-initial'));
+    const initial = await until('the incident has the submission', async () => (await h.handle.query(incidentStateQuery)).deadlines.find((d) => d.report === 'dora-initial' && d.state !== 'missed'));
+    expect(initial).toMatchObject({ state: 'submitted', submittedAt });
+    expect((await opened(`${h.slug}doraintermed1`)).dueAt).toBe(new Date(Date.parse(submittedAt) + 72 * HOUR_MS).toISOString());
+    await complete(`${h.slug}doraintermed1`, report_(), 'ciso@example.com');
+    await complete(`${h.slug}dorafinal1`, report_(), 'ciso@example.com');
+    expect(await resolveAndClose(h)).toMatchObject({ step: 'closed' });
   });
 
   it('an updated intermediate report after recovery moves the final report to a month after it, on the Berlin calendar across the spring DST change', async () => {
@@ -317,7 +332,7 @@ describe('incidentResponse on the time-skipping server', () => {
       ncNumber: 'NC-2026-0777',
       start: ncInput('NC-2026-0777', t, { source: 'incident', sourceRef: req.sourceRef }),
     });
-    const h = await report({ triage: { ...triaged, personalData: false } });
+    const h = await report({ timeZone: 'Asia/Tokyo', triage: { ...triaged, personalData: false } });
     await complete(`${h.slug}assess`, assessment(false, false, false), 'ciso@example.com');
     await h.event('r', 'resolved');
     await complete(`${h.slug}review1`, { method: 'timeline analysis', rootCause: 'EDR was not deployed on the new servers', lessons: 'Gate server builds on EDR', controlFailed: 'yes', failedControl: 'A.8.7 Protection against malware' });
@@ -329,7 +344,8 @@ describe('incidentResponse on the time-skipping server', () => {
       }
     });
     expect(nc.status.name).toBe('RUNNING');
-    expect(fake.callsOf('raiseNonconformity').at(-1)?.args).toMatchObject({ source: 'incident', sourceRef: h.id, requirement: 'A.8.7 Protection against malware' });
+    // The NC's days are counted on the incident's calendar, its organisation's zone.
+    expect(fake.callsOf('raiseNonconformity').at(-1)?.args).toMatchObject({ source: 'incident', sourceRef: h.id, requirement: 'A.8.7 Protection against malware', timeZone: 'Asia/Tokyo' });
     await complete(`${h.slug}close1`, { decision: 'approve' }, 'ciso@example.com');
     expect(await h.handle.result()).toMatchObject({ step: 'closed', ncNumber: 'NC-2026-0777' });
     // The corrective action outlives the incident.

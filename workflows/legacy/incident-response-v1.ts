@@ -35,8 +35,8 @@ import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/te
 import { acts, outbound } from '../activity-proxies';
 import { startProcess } from '../start-process';
 import { processStarts } from '../../libs/temporal/src/processes';
+import { branchSet } from '../branches';
 import { runHumanTask } from '../human-task';
-
 
 
 /**
@@ -63,6 +63,7 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
   let indications = '';
   let assessments = 1;
   const tells: Promise<void>[] = [];
+  const branches = branchSet(); // work not awaited where it starts: the first to fail fails the incident
   const facts: RegulatoryFacts = { awareAt: input.awareAt, submitted: {} };
   let factsVersion = 0;
   const seenEvents = new Set<string>();
@@ -145,12 +146,12 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
   const events = followTicket();
   const clocks = runClocks();
   try {
-    await run();
+    await Promise.race([run(), branches.failed]);
   } finally {
     finished = true;
   }
-  await Promise.all([events, clocks]);
-  await Promise.all(tells);
+  await Promise.race([Promise.all([events, clocks]), branches.failed]);
+  await Promise.race([Promise.all(tells), branches.failed]);
   return view();
 
   async function run(): Promise<void> {
@@ -267,7 +268,7 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
   /** Runs a task, cancelling it if the ticket is reopened meanwhile (undefined then). */
   async function untilReopened(work: () => Promise<HumanTaskResult>): Promise<HumanTaskResult | undefined> {
     const scope = new CancellationScope();
-    void condition(() => handling !== 'resolved').then(() => scope.cancel());
+    branches.add(condition(() => handling !== 'resolved').then(() => scope.cancel()));
     try {
       return await scope.run(work);
     } catch (err) {
@@ -302,7 +303,7 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
       if (!e) return;
       if (e.type === 'severity' && e.severity) severity = e.severity;
       if (e.type === 'reclassified' && step !== 'triage' && step !== 'assessment') {
-        void assess(++assessments, e.comment ?? `reclassified in the ticket${e.severity ? ` as ${e.severity}` : ''}`);
+        branches.add(assess(++assessments, e.comment ?? `reclassified in the ticket${e.severity ? ` as ${e.severity}` : ''}`));
       }
       if (!NOTE_EVENTS.includes(e.type)) handling = e.type;
       if (e.type === 'resolved') facts.resolvedAt = e.at;
@@ -335,15 +336,17 @@ export async function incidentResponseV1(input: IncidentInput): Promise<Incident
         const scope = new CancellationScope();
         running.set(d.report, { dueAt: d.dueAt, scope, version });
         openReports++;
-        void scope
-          .run(() => reportTask(d.report, d.dueAt!, d.startsAt ?? now(), d.basis, version))
-          .catch((err) => {
-            if (!isCancellation(err)) throw err;
-          })
-          .finally(() => {
-            openReports--;
-            if (running.get(d.report)?.version === version) running.delete(d.report);
-          });
+        branches.add(
+          scope
+            .run(() => reportTask(d.report, d.dueAt!, d.startsAt ?? now(), d.basis, version))
+            .catch((err) => {
+              if (!isCancellation(err)) throw err;
+            })
+            .finally(() => {
+              openReports--;
+              if (running.get(d.report)?.version === version) running.delete(d.report);
+            }),
+        );
       }
       seen = factsVersion;
       const next = all.filter((d) => d.dueAt && !d.submittedAt).map((d) => Date.parse(d.dueAt!)).filter((t) => t > Date.now()).sort((a, b) => a - b)[0];

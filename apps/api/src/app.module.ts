@@ -7,6 +7,8 @@ import { MailModule } from '../../../libs/mail/src/mail.module';
 import { TemporalModule } from '../../../libs/temporal/src/temporal.module';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthModule } from './auth/auth.module';
+import { AuditLog } from './auth/audit-log';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { ProblemFilter } from './common/problem.filter';
 import { CertificationModule } from './certification/certification.module';
@@ -27,8 +29,9 @@ export class AppModule {
       imports: [
         // Named `default` so its headers are the standard ones (Retry-After, not Retry-After-<name>).
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.api.rateLimitPerMinute }] }),
-        ConfigModule.forRoot(config), DbModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, PagesModule],
+        ConfigModule.forRoot(config), DbModule, AuthModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, PagesModule],
       providers: [
+        AuditLog,
         // Rate limits first: a flood is refused before its keys are looked up.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
+import { AuditLog } from './auth/audit-log';
 import { validationPipe } from './common/input-policy';
 import { ProblemException } from './common/problem';
 import { measureRequests } from './metrics';
@@ -16,8 +17,12 @@ type BodyParserError = Error & { status?: number; type?: string };
 export async function createApiApp(config: AppConfig, logger: LogLevel[] | false = ['warn', 'error']): Promise<INestApplication> {
   // rawBody: Nest keeps each body's bytes as req.rawBody, for the signature check of inbound ticketing webhooks.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, rawBody: true });
+  // First of all: every state-changing call is audited, also those refused before Nest sees them.
+  app.use(app.get(AuditLog).middleware);
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  // Staff files (POST /people/import): 50,000 rows fit.
+  app.useBodyParser('text', { type: 'text/csv', limit: '10mb' });
   // Body-parser errors happen before Nest's filters see the request: answer them as problems here.
   app.use((err: BodyParserError, req: Request, res: Response, next: NextFunction) => {
     if (!err?.status || err.status >= 500) return next(err);

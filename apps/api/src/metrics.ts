@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { findPortHolder, portInUse } from '../../../libs/devstack/src/ports';
+import { asStartupError } from '../../../libs/devstack/src/startup-error';
 
 /**
  * The API's Prometheus metrics: Node's process figures (CPU, memory, event-loop lag) and every
@@ -25,6 +27,9 @@ export function measureRequests(req: Request, res: Response, next: NextFunction)
   next();
 }
 
+const METRICS_PART = "the API's metrics endpoint";
+
+/** Resolves once listening; a port someone holds is a StartupError naming METRICS_PORT. */
 export async function serveMetrics(port: number, host: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
@@ -33,6 +38,11 @@ export async function serveMetrics(port: number, host: string): Promise<Server> 
       () => res.writeHead(500).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? portInUse({ part: METRICS_PART, variable: 'METRICS_PORT', port, host }, findPortHolder(port)) : asStartupError(METRICS_PART, err)),
+    );
+    server.listen(port, host, resolve);
+  });
   return server;
 }

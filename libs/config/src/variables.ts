@@ -110,7 +110,7 @@ export const VARIABLES = {
   METRICS_PORT: {
     type: t.port,
     defaultText: 'none (no metrics endpoint)',
-    description: 'API: its Prometheus metrics at `:<port>/metrics` (requests by route and status, process); worker: Temporal\'s SDK metrics there',
+    description: 'API: its Prometheus metrics at `:<port>/metrics` (requests by route and status, process); worker: Temporal\'s SDK metrics there. Under `npm start`, which runs both, the worker\'s are on the next port',
     examples: { valid: '9464', invalid: ['metrics', '0', '65536'] },
   },
   SMTP_URL: {

@@ -17,6 +17,8 @@ export interface PortHolder {
   command?: string;
   cwd?: string;
   user?: string;
+  /** The ISMSFLOW_DATA_DIR in its environment, where the system lets us read it (`npm start` sets it for its parts). */
+  dataDir?: string;
 }
 
 /**
@@ -44,12 +46,24 @@ export async function checkPortFree(wanted: WantedPort, leftoverHints: string[] 
 /** The error for a port someone else holds; also used when a part finds it taken as it starts. */
 export function portInUse(wanted: WantedPort, holder: PortHolder | undefined, leftoverHints: string[] = []): StartupError {
   const by = holder ? ` by ${describeHolder(holder)}` : '';
-  const leftover = !!holder?.pid && leftoverHints.some((dir) => !!holder.command?.includes(`${dir}/`));
+  const leftover = !!holder && isLeftover(holder, leftoverHints);
   const stop = holder?.pid ? `, or stop pid ${holder.pid} (\`kill ${holder.pid}\`)` : '';
   const remedy = leftover
     ? `it is left over from an earlier \`npm start\` here that did not stop cleanly: stop it with \`kill ${holder?.pid}\`, or set ${wanted.variable} to a free port`
     : `set ${wanted.variable} to a free port (e.g. \`${wanted.variable}=${wanted.port + 1} npm start\`)${stop}`;
   return new StartupError(wanted.part, `port ${wanted.port} is already in use${by}`, remedy);
+}
+
+/**
+ * Whether `holder` belongs to this folder's `npm start`: an argument of its command line is one of
+ * `folders` or a path inside one (`-D /var/lib/ismsflow/data/x`, `--db-filename .data/temporal/...`),
+ * or its environment names one of them as ISMSFLOW_DATA_DIR. The project folder itself is no sign:
+ * another instance (another data folder) or a test run from the same clone is not left over.
+ */
+export function isLeftover(holder: PortHolder, folders: string[]): boolean {
+  if (!holder.pid) return false;
+  const inside = (arg: string) => folders.some((dir) => arg === dir || arg.startsWith(`${dir}/`));
+  return (holder.command?.split(' ') ?? []).some(inside) || (!!holder.dataDir && folders.includes(holder.dataDir));
 }
 
 function describeHolder(h: PortHolder): string {
@@ -67,7 +81,7 @@ export function findPortHolder(port: number): PortHolder | undefined {
   if (!sockets.length) return lsofHolder(port);
   for (const { inode, uid } of sockets) {
     const pid = pidOwningSocket(inode);
-    if (pid) return { pid, command: commandLine(pid), cwd: safe(() => readlinkSync(`/proc/${pid}/cwd`)), user: userName(uid) };
+    if (pid) return { pid, command: commandLine(pid), cwd: safe(() => readlinkSync(`/proc/${pid}/cwd`)), user: userName(uid), dataDir: environDataDir(pid) };
   }
   return { user: userName(sockets[0].uid) };
 }
@@ -94,6 +108,11 @@ function pidOwningSocket(inode: string): number | undefined {
 
 function commandLine(pid: number): string | undefined {
   return safe(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ')) || undefined;
+}
+
+function environDataDir(pid: number): string | undefined {
+  const entry = safe(() => readFileSync(`/proc/${pid}/environ`, 'utf8'))?.split('\0').find((e) => e.startsWith('ISMSFLOW_DATA_DIR='));
+  return entry?.slice('ISMSFLOW_DATA_DIR='.length) || undefined;
 }
 
 function userName(uid: number): string {

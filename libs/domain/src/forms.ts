@@ -143,8 +143,19 @@ export const FORM_CHECKS = {
     return values.decision === 'reject' && !values.reason ? [{ field: 'data.reason', message: 'Say why you reject it: the reason goes back to the owner' }] : [];
   },
   /** A report submitted after its deadline says why (the regulators ask). */
+  /**
+   * A report's submission: when it reached the authority (now, or an earlier instant with its offset,
+   * not before its clock started), and a reason when that was after the deadline.
+   */
   reportSubmission(values: FormData, context: Record<string, string>, now: string): FieldError[] {
-    const late = context.dueAt && Date.parse(now) > Date.parse(context.dueAt);
+    const given = typeof values.submittedAt === 'string' ? values.submittedAt.trim() : '';
+    if (given && !isDateTime(given)) return [{ field: 'data.submittedAt', message: 'Submitted at must be a date and time with its offset, e.g. 2026-03-01T14:30+01:00' }];
+    if (given && Date.parse(given) > Date.parse(now)) return [{ field: 'data.submittedAt', message: 'Submitted at cannot be in the future' }];
+    if (given && context.startsAt && Date.parse(given) < Date.parse(context.startsAt)) {
+      return [{ field: 'data.submittedAt', message: `Submitted at cannot be before this report's clock started (${context.startsAt})` }];
+    }
+    const at = given || now;
+    const late = context.dueAt && Date.parse(at) > Date.parse(context.dueAt);
     return late && !values.lateReason ? [{ field: 'data.lateReason', message: `The deadline (${context.dueAt}) has passed: say why the report is late` }] : [];
   },
   /**

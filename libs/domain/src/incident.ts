@@ -5,46 +5,8 @@
  */
 import type { TaskForm } from './forms';
 import type { RegulatoryDeadline, RegulatoryFacts, ReportKind } from './regulatory';
-import { isDateTime, textProblem } from './input';
 import type { TaskReminderPolicy } from './tasks';
-import { isHttpUrl } from './tasks';
-
-export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
-
-/** What ticketing systems tell ismsflow about an incident's handling. */
-export const TICKET_EVENT_TYPES = ['triaged', 'contained', 'eradicated', 'recovered', 'resolved', 'reopened', 'severity', 'reclassified', 'evidence', 'comment'] as const;
-
-/** Events that say something about the incident without moving its handling on. */
-export const NOTE_EVENTS: readonly TicketEventType[] = ['severity', 'reclassified', 'evidence', 'comment'];
-export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
-
-export interface TicketEvent {
-  /** The ticketing system's id for the event: the same id twice is one event. */
-  eventId: string;
-  type: TicketEventType;
-  at: string;
-  by?: string;
-  severity?: IncidentSeverity;
-  evidence?: string[];
-  comment?: string;
-}
-
-/**
- * Why a ticket event cannot be applied, or undefined: the API checks events at the edge, and the
- * workflow again on receipt (a signal has no validator), so no event can fail a later step.
- */
-export function ticketEventProblem(e: TicketEvent): string | undefined {
-  const line = (v: unknown, max: number) => typeof v === 'string' && v.length <= max && !textProblem(v, { lineBreaks: false });
-  if (!line(e.eventId, 200) || !e.eventId) return 'eventId must be a single line of at most 200 characters';
-  if (!(TICKET_EVENT_TYPES as readonly string[]).includes(e.type)) return `type must be one of: ${TICKET_EVENT_TYPES.join(', ')}`;
-  if (typeof e.at !== 'string' || !isDateTime(e.at)) return 'at must be a date-time';
-  if (e.by !== undefined && !line(e.by, 254)) return 'by must be a single line of at most 254 characters';
-  if (e.severity !== undefined && !(INCIDENT_SEVERITIES as readonly string[]).includes(e.severity)) return `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}`;
-  if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 10_000 || textProblem(e.comment))) return 'comment must be text of at most 10,000 characters';
-  if (e.evidence !== undefined && (!Array.isArray(e.evidence) || e.evidence.length > 20 || e.evidence.some((u) => typeof u !== 'string' || !isHttpUrl(u) || !line(u, 2000)))) return 'evidence must be at most 20 http(s) links';
-  return undefined;
-}
+import { INCIDENT_SEVERITIES, type IncidentSeverity, type TicketEvent } from './ticket-events';
 
 /** `reporting`: reviewed, waiting for the reports still owed to the authorities before closure. */
 export type IncidentStep = 'triage' | 'assessment' | 'handling' | 'review' | 'reporting' | 'closureApproval' | 'closed' | 'notAnIncident';
@@ -237,14 +199,20 @@ export const incidentForms = {
       text('doraRationale', 'DORA rationale', true, 'critical services affected, and malicious access or two or more RTS 2024/1772 thresholds'),
     ],
   }),
-  report: (report: ReportKind, dueAt: string): TaskForm => ({
+  report: (report: ReportKind, dueAt: string, startsAt?: string): TaskForm => ({
     fields: [
+      {
+        name: 'submittedAt',
+        label: 'Submitted at',
+        type: 'text',
+        help: 'when it reached the authority, with its offset (e.g. 2026-03-01T14:30+01:00), if not just now: the deadline and the next report count from it',
+      },
       { name: 'reference', label: 'Submission reference', type: 'text', required: true, help: 'the authority’s case number or the portal receipt' },
       { name: 'evidence', label: 'Copy of what was submitted', type: 'urls', required: true },
       text('lateReason', 'If late: why', false, 'required when submitted after the deadline'),
     ],
     check: 'reportSubmission',
-    context: { report, dueAt },
+    context: { report, dueAt, ...(startsAt ? { startsAt } : {}) },
   }),
   /** RTS 2025/301 Art. 5(3): a DORA report that will be late is announced to the authority, with reasons, before its deadline. */
   announceDelay: (report: ReportKind, dueAt: string): TaskForm => ({
@@ -378,5 +346,22 @@ export function triageFromForm(data: Record<string, unknown> | undefined): Triag
     maliciousAccess: yes('maliciousAccess'),
     doraThresholdsMet: Number(answer('doraThresholdsMet') || 0),
     ...(answer('awareAt') ? { awareAt: answer('awareAt'), awarenessReason: answer('awarenessReason') } : {}),
+  };
+}
+
+/** Where a new incident starts: at triage, aware when the ticket says, nothing reported yet. */
+export function incidentAtStart(input: IncidentInput): IncidentCarried {
+  return {
+    step: 'triage',
+    handling: 'reported',
+    severity: input.triage?.severity,
+    facts: { awareAt: input.awareAt, timeZone: input.timeZone ?? 'UTC', submissions: {} },
+    awareness: { fromTicket: input.awareAt, recorded: input.awareAt },
+    seenEvents: [],
+    assessments: 1,
+    reviewRounds: 0,
+    indications: '',
+    reportsStarted: {},
+    runs: 1,
   };
 }

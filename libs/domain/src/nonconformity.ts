@@ -128,7 +128,17 @@ export function stepDays(policy: CorrectiveActionPolicy, step: NcStep): number {
   return days[step] ?? 0;
 }
 
-const floorMs = (policy: CorrectiveActionPolicy) => (policy.minStepDays ?? 1) * DAY_MS;
+/**
+ * The least time a step gets: the configured minimum, scaled down when the time left before
+ * `closeBy` cannot hold one for every step and for the actions, so that a deadline close by still
+ * gives each step a real share instead of none.
+ */
+function floorMs(policy: CorrectiveActionPolicy, now?: string, closeBy?: string): number {
+  const floor = (policy.minStepDays ?? 1) * DAY_MS;
+  if (!closeBy || now === undefined) return floor;
+  const slots = PLAN_STEPS.length + 1 + CLOSING_STEPS.length;
+  return Math.min(floor, Math.floor(Math.max(0, ms(closeBy) - ms(now)) / slots));
+}
 
 /**
  * The time `chain` (this step first, then the ones after it) may take before `deadline`, for this
@@ -140,8 +150,8 @@ function shareMs(now: string, deadline: number, chain: number[], floor: number):
   const available = Math.max(0, deadline - ms(now));
   const wanted = chain.reduce((a, b) => a + b, 0);
   if (wanted * DAY_MS <= available) return chain[0] * DAY_MS;
-  const each = Math.min(floor, available / chain.length);
-  return each + (wanted ? ((available - each * chain.length) * chain[0]) / wanted : 0);
+  const each = Math.min(floor, Math.floor(available / chain.length));
+  return each + (wanted ? Math.floor(((available - each * chain.length) * chain[0]) / wanted) : 0);
 }
 
 /**
@@ -151,7 +161,7 @@ function shareMs(now: string, deadline: number, chain: number[], floor: number):
 export function closingReserveMs(now: string, policy: CorrectiveActionPolicy, closeBy: string): number {
   const left = Math.max(0, ms(closeBy) - ms(now));
   const full = CLOSING_STEPS.reduce((sum, s) => sum + stepDays(policy, s), 0) * DAY_MS;
-  return Math.min(left, Math.max(CLOSING_STEPS.length * floorMs(policy), Math.min(full, left / 2)));
+  return Math.min(left, Math.max(CLOSING_STEPS.length * floorMs(policy, now, closeBy), Math.min(full, Math.floor(left / 2))));
 }
 
 /**
@@ -164,12 +174,13 @@ export function stepDueAt(step: NcStep, now: string, policy: CorrectiveActionPol
   const { planDueAt, closeBy } = deadlines;
   const chain = (steps: NcStep[]) => steps.slice(steps.indexOf(step)).map((s) => stepDays(policy, s));
   const plain = ms(now) + stepDays(policy, step) * DAY_MS;
+  const floor = floorMs(policy, now, closeBy);
   if (PLAN_STEPS.includes(step)) {
-    const bounds = [planDueAt ? ms(planDueAt) : Infinity, closeBy ? ms(closeBy) - closingReserveMs(now, policy, closeBy) - floorMs(policy) : Infinity];
+    const bounds = [planDueAt ? ms(planDueAt) : Infinity, closeBy ? ms(closeBy) - closingReserveMs(now, policy, closeBy) - floor : Infinity];
     const deadline = Math.min(...bounds);
-    return iso(deadline === Infinity ? plain : ms(now) + shareMs(now, deadline, chain(PLAN_STEPS), floorMs(policy)));
+    return iso(deadline === Infinity ? plain : ms(now) + shareMs(now, deadline, chain(PLAN_STEPS), floor));
   }
-  if (CLOSING_STEPS.includes(step) && closeBy) return iso(ms(now) + shareMs(now, ms(closeBy), chain(CLOSING_STEPS), floorMs(policy)));
+  if (CLOSING_STEPS.includes(step) && closeBy) return iso(ms(now) + shareMs(now, ms(closeBy), chain(CLOSING_STEPS), floor));
   return iso(plain);
 }
 
@@ -196,7 +207,7 @@ export function effectivenessWaitMs(now: string, policy: CorrectiveActionPolicy,
 
 /** When to warn the ISMS manager: `deadlineWarningDays` before `closeBy`, or halfway there when the NC started closer to it. */
 export function deadlineWarningAt(closeBy: string, startedAt: string, policy: CorrectiveActionPolicy): string {
-  return iso(ms(closeBy) - Math.min(policy.deadlineWarningDays * DAY_MS, Math.max(0, ms(closeBy) - ms(startedAt)) / 2));
+  return iso(ms(closeBy) - Math.min(policy.deadlineWarningDays * DAY_MS, Math.floor(Math.max(0, ms(closeBy) - ms(startedAt)) / 2)));
 }
 
 /**

@@ -6,6 +6,7 @@
  * Hours are exact; "one month after" is counted on the organisation's calendar (time.ts).
  * Pure: workflows and the API share it.
  */
+import type { FormData } from './forms';
 import { addHours, addMonthsInZone } from './time';
 
 export type Regime = 'gdpr' | 'nis2' | 'dora';
@@ -113,12 +114,18 @@ export function regulatoryDeadlines(facts: RegulatoryFacts, now: string): Regula
 
   if (facts.dora?.applies) {
     const classified = facts.dora.classifiedMajorAt;
-    // Art. 5(1)(a): 4 h after classification, at most 24 h after awareness; Art. 5(2): classified after those 24 h, 4 h after it.
-    const initialDue = classified ? (ms(classified) > ms(addHours(aware, 24)) ? addHours(classified, 4) : earliest(addHours(classified, 4), addHours(aware, 24))) : undefined;
+    // Art. 5(1)(a): 4 h after classification, at most 24 h after awareness; Art. 5(2): not classified
+    // within those 24 h (a classification at the 24th hour is not within them), 4 h after it.
+    const initialDue = classified ? (ms(classified) >= ms(addHours(aware, 24)) ? addHours(classified, 4) : earliest(addHours(classified, 4), addHours(aware, 24))) : undefined;
     push('dora', 'dora-initial', classified, initialDue, 'RTS 2025/301 Art. 5(1)(a), (2): initial notification, 4 h after classification as major and at most 24 h after awareness (4 h after a classification later than that)');
     const initial = first('dora-initial');
     const intermediates = subs('dora-intermediate');
-    const update = intermediates.length ? (facts.statusChanges ?? []).find((c) => ms(c.at) > ms(intermediates.at(-1)!.at)) : undefined;
+    // A material change after the latest intermediate asks for an updated one, until the final report
+    // is in: after it the incident's reporting is complete and nothing is owed for later changes.
+    const finalAt = first('dora-final');
+    const update = intermediates.length
+      ? (facts.statusChanges ?? []).find((c) => ms(c.at) > ms(intermediates.at(-1)!.at) && (!finalAt || ms(c.at) < ms(finalAt)))
+      : undefined;
     if (update) {
       const target = facts.dora.updateTargetHours ?? DORA_UPDATE_TARGET_HOURS;
       push('dora', 'dora-intermediate', update.at, addHours(update.at, target), `RTS 2025/301 Art. 5(1)(b): updated intermediate report without undue delay (${update.what}; internal target ${target} h)`, update.at);
@@ -165,4 +172,10 @@ export function reminderTimes(startsAt: string, dueAt: string, fractions: number
   const start = ms(startsAt);
   const span = ms(dueAt) - start;
   return fractions.map((f) => new Date(start + span * f).toISOString());
+}
+
+/** When a report reached the authority: the time its owner recorded, else when they completed the task. */
+export function submissionTime(result: { data?: FormData; completedAt?: string }): string {
+  const given = typeof result.data?.submittedAt === 'string' ? result.data.submittedAt.trim() : '';
+  return given ? new Date(given).toISOString() : (result.completedAt ?? new Date().toISOString());
 }

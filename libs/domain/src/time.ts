@@ -26,8 +26,9 @@ export function addHours(iso: string, hours: number): string {
 }
 
 const iso = (zoned: Temporal.ZonedDateTime) => new Date(zoned.epochMilliseconds).toISOString();
+/** Epoch milliseconds are whole for the Temporal API (it throws on a fraction, which in a workflow would fail every task). */
 const zoned = (instant: string | number, timeZone: string) =>
-  Temporal.Instant.fromEpochMilliseconds(typeof instant === 'number' ? instant : Date.parse(instant)).toZonedDateTimeISO(timeZone);
+  Temporal.Instant.fromEpochMilliseconds(Math.floor(typeof instant === 'number' ? instant : Date.parse(instant))).toZonedDateTimeISO(timeZone);
 
 /**
  * Whole months later on the organisation's calendar: the same day and wall-clock time, or the

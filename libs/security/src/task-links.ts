@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { sign, verify } from './signing';
 
 /**
@@ -73,7 +73,23 @@ export function webhookSignature(secret: string, body: string): string {
   return `sha256=${sign('webhook', secret, body)}`;
 }
 
-/** Whether `given` (a header, possibly absent or malformed) is the signature of `body`, compared in constant time. */
-export function verifyWebhookSignature(secret: string, body: string, given: string | undefined): boolean {
-  return !!given?.startsWith('sha256=') && verify('webhook', secret, [body], given.slice('sha256='.length));
+/**
+ * Whether `given` (a header, possibly absent or malformed) is the signature of `body`, the exact bytes
+ * received, compared in constant time. Senders differ in how they write the same HMAC-SHA256: hex in
+ * either case (Jira, GitHub-style) or base64 (ServiceNow's GlideDigest/GlideCertificateEncryption,
+ * Shopify-style), with the `sha256=` label in either case.
+ */
+export function verifyWebhookSignature(secret: string, body: Buffer | string, given: string | undefined): boolean {
+  const digest = webhookDigest(given);
+  return digest !== undefined && timingSafeEqual(digest, createHmac('sha256', secret).update(body).digest());
+}
+
+/** The 32 bytes a `sha256=<hex or base64>` header carries, if it is one. */
+function webhookDigest(header: string | undefined): Buffer | undefined {
+  const value = /^sha256=(.*)$/i.exec(header?.trim() ?? '')?.[1];
+  if (value === undefined) return undefined;
+  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
+  // base64 or base64url, padded or not: Node's decoder reads both alphabets.
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return Buffer.from(value, 'base64');
+  return undefined;
 }

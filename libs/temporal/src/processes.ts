@@ -28,7 +28,8 @@ export interface ProcessStart<K extends ProcessType = ProcessType> {
  * re-triage a closed incident. A run that failed needs an admin, not a silent restart that would repeat
  * steps already done (mails, tasks): the Temporal UI's Reset re-runs it from a chosen point under the
  * same id, keeping its history. Children cannot use a conflict policy; for them a running process is
- * "already started" too.
+ * "already started" too. Temporal forgets a closed run after the namespace's retention: the record
+ * that owns the process remembers it began (libs/records/src/process-starts.ts).
  */
 export const PROCESS_START_POLICY = {
   workflowIdReusePolicy: 'REJECT_DUPLICATE',

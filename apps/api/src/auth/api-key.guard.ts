@@ -1,13 +1,14 @@
-import { Inject, Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
-import { AuditLogEntry, type ApiKey } from '../../../../libs/db/src';
-import { findApiKey, hashApiKey, hasScope, verifyWebhookSignature, type Scope } from '../../../../libs/security/src';
+import type { ApiKey } from '../../../../libs/db/src';
+import { hasScope, verifyWebhookSignature, type Scope } from '../../../../libs/security/src';
 import { ProblemException } from '../common/problem';
-import { tooManyRequests } from './rate-limit.guard';
+import { ApiKeyCache } from './api-key-cache';
+import { FailedAttempts } from './failed-attempts';
 
 const PUBLIC = 'ismsflow:public';
 const AREA = 'ismsflow:area';
@@ -35,34 +36,26 @@ export type AuthedRequest = Request & { caller: Caller; rawBody?: Buffer };
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-type AuditRow = Pick<AuditLogEntry, 'at' | 'keyId' | 'keyName' | 'method' | 'path' | 'status' | 'ip'>;
-
 @Injectable()
-export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
-  private readonly logger = new Logger('audit');
-  /** Audit rows waiting for the insert in flight: under load one INSERT carries many (group commit), with no timer. */
-  private readonly auditQueue: AuditRow[] = [];
-  private auditWriting: Promise<void> | undefined;
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger('api keys');
   /** When this process last recorded each key's use: most requests then need no write at all. */
   private readonly touched = new Map<string, number>();
-  /** Failed authentications per address: guessing keys or signatures is slowed down before any lookup. */
-  private readonly failures: FailedAttempts;
 
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.failures = new FailedAttempts(config.api.failedAuthPerMinute);
-  }
+    private readonly keys: ApiKeyCache,
+    /** Failed authentications per address: guessing keys or signatures is slowed down before any lookup. */
+    private readonly failures: FailedAttempts,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (isPublicRoute(this.reflector, ctx)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const read = READS.has(req.method);
-    // Refusals are audited too: an unauthenticated attempt to change something is worth knowing about.
-    if (!read) this.audit(req, res);
     const system = this.reflector.get<string | undefined>(SIGNED_BY, ctx.getHandler());
     const hook = system ? this.config.webhooks[system] : undefined;
     try {
@@ -82,9 +75,9 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
   private signedBy(system: string, secret: string, req: AuthedRequest, res: Response): Caller {
     this.failures.check(req.ip, res);
     const given = SIGNATURE_HEADERS.map((h) => req.header(h)).find((v) => v !== undefined);
-    if (!verifyWebhookSignature(secret, (req.rawBody ?? Buffer.alloc(0)).toString('utf8'), given)) {
+    if (!verifyWebhookSignature(secret, req.rawBody ?? Buffer.alloc(0), given)) {
       throw new ProblemException(401, `The ${system} webhook is not signed with the shared secret`, [
-        { field: 'X-Hub-Signature', message: 'sha256=<HMAC-SHA256 of the body with the shared secret, hex> is required' },
+        { field: 'X-Hub-Signature', message: 'sha256=<HMAC-SHA256 of the body with the shared secret, hex or base64> is required' },
       ]);
     }
     return { id: null, name: `${system} webhook`, role: 'integration', scopes: ['incidents:write'] };
@@ -101,7 +94,7 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
     // An address that keeps failing is held off before any lookup, unless its key has just worked
     // (a good integration behind the same NAT as someone guessing keeps working).
     if (!this.failures.recentlyValid(key)) this.failures.check(req.ip, res);
-    const found = await findApiKey(this.db, key);
+    const found = await this.keys.find(key);
     if (!found) throw new ProblemException(401, 'The API key is not valid', [{ field: 'Authorization', message: 'unknown or revoked API key' }]);
     this.failures.valid(key);
     void this.touch(found.id);
@@ -116,71 +109,5 @@ export class ApiKeyGuard implements CanActivate, OnApplicationShutdown {
     await this.db
       .query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id])
       .catch((err: unknown) => this.logger.warn(`could not record the key's last use: ${String(err)}`));
-  }
-
-  /** Every state-changing call, with the key's name and how it ended (refusals included). */
-  private audit(req: AuthedRequest, res: Response): void {
-    res.on('finish', () => {
-      this.auditQueue.push({ at: new Date(), keyId: req.caller?.id ?? null, keyName: req.caller?.name ?? 'unauthenticated', method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ip: req.ip ?? null });
-      this.flushAudit();
-    });
-  }
-
-  private flushAudit(): void {
-    if (this.auditWriting) return;
-    this.auditWriting = this.writeAudit().finally(() => {
-      this.auditWriting = undefined;
-      if (this.auditQueue.length) this.flushAudit();
-    });
-  }
-
-  private async writeAudit(): Promise<void> {
-    while (this.auditQueue.length) {
-      const rows = this.auditQueue.splice(0, 500);
-      await this.db
-        .getRepository(AuditLogEntry)
-        .insert(rows)
-        .catch((err: unknown) => this.logger.error(`audit log write failed for ${rows.map((r) => `${r.method} ${r.path}`).join(', ')}: ${String(err)}`));
-    }
-  }
-
-  /** Nothing answered goes unaudited: the rows still queued are written before the API stops. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.auditWriting;
-  }
-}
-
-/**
- * Failed authentications per address in the current minute; past the limit, 429s until it ends. Keys
- * that just worked are remembered (by hash, for a few minutes), so they are never held off.
- */
-class FailedAttempts {
-  private readonly byAddress = new Map<string, { count: number; until: number }>();
-  private readonly goodKeys = new Map<string, number>();
-  constructor(private readonly perMinute: number) {}
-
-  check(address: string | undefined, res: Response): void {
-    const entry = this.byAddress.get(address ?? 'unknown');
-    if (!entry || entry.until <= Date.now() || entry.count < this.perMinute) return;
-    const seconds = Math.ceil((entry.until - Date.now()) / 1000);
-    res.setHeader('Retry-After', String(seconds));
-    throw tooManyRequests(`${this.perMinute} failed authentications a minute from this address`, seconds);
-  }
-
-  count(address: string | undefined): void {
-    const now = Date.now();
-    if (this.byAddress.size > 10_000) for (const [a, e] of this.byAddress) if (e.until <= now) this.byAddress.delete(a);
-    const entry = this.byAddress.get(address ?? 'unknown');
-    if (!entry || entry.until <= now) this.byAddress.set(address ?? 'unknown', { count: 1, until: now + 60_000 });
-    else entry.count++;
-  }
-
-  valid(key: string): void {
-    if (this.goodKeys.size > 10_000) this.goodKeys.clear();
-    this.goodKeys.set(hashApiKey(key), Date.now() + 5 * 60_000);
-  }
-
-  recentlyValid(key: string): boolean {
-    return (this.goodKeys.get(hashApiKey(key)) ?? 0) > Date.now();
   }
 }

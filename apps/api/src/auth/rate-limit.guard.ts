@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { ProblemException } from '../common/problem';
 import { isPublicRoute } from './api-key.guard';
+import { tooManyRequests } from './failed-attempts';
 
 /**
  * Requests per minute per API key (its hash, never the key), or per client address without one: a
  * leaked or looping integration slows down alone. Pages reached by link (task pages, my tasks, the
  * dashboard's sign-in, the calendar) count per address whatever headers a request carries, so made-up
- * keys cannot buy fresh buckets; failed sign-ins are limited per address in ApiKeyGuard.
+ * keys cannot buy fresh buckets; failed authentications, wherever a credential is tried, are limited
+ * per address in FailedAttempts.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -25,9 +26,4 @@ export class RateLimitGuard extends ThrottlerGuard {
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
     throw tooManyRequests(`at most ${limit.limit} requests a minute`, seconds);
   }
-}
-
-/** A 429 in the style of every other error, saying when to try again (also in Retry-After). */
-export function tooManyRequests(what: string, seconds: number): ProblemException {
-  return new ProblemException(429, `Too many requests: ${what}. Try again in ${seconds} s.`, [{ field: 'Authorization', message: `wait ${seconds} s (Retry-After)` }]);
 }

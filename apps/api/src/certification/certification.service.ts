@@ -22,7 +22,7 @@ import {
 import { calendarToken } from '../../../../libs/security/src';
 import { bookAuditUpdate, cycleStateQuery, recordAuditResultUpdate, significantChangeUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
-import { startProcess } from '../../../../libs/temporal/src/start-process';
+import { startOwnedProcess } from '../../../../libs/records/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -76,8 +76,8 @@ export class CertificationService {
     if (!created && canonicalJson(row.request) !== canonicalJson(request)) {
       throw new ProblemException(409, `The cycle ${input.cycleId} already exists with other settings`, [{ field: dto.decisionDate ? 'decisionDate' : 'firstCertification', message: 'a cycle for this date exists' }]);
     }
-    // A retry after a failed start converges on the same workflow.
-    await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.cycle(input));
+    // A retry after a failed start converges on the same workflow; a cycle that began is not started again.
+    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, CertificationCycle, row, processStarts.cycle(input));
     return { cycle: this.toJson(await this.find(input.cycleId), await this.view(row)), created };
   }
 
@@ -192,7 +192,7 @@ export class CertificationService {
   private async update(id: string, kind: string | undefined, send: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<CycleView>) {
     if (kind !== undefined && !AUDIT_KINDS.includes(kind as ExternalAuditKind)) throw new ProblemException(404, `There is no ${kind} audit: use one of ${AUDIT_KINDS.join(', ')}`);
     const row = await this.find(id);
-    const view = await sendUpdate(() => send(this.temporal.workflow.getHandle(row.workflowId)), `The cycle ${id} has ended`);
+    const view = await sendUpdate(this.temporal, () => send(this.temporal.workflow.getHandle(row.workflowId)), `The cycle ${id} has ended`);
     return this.toJson(await this.find(id), view);
   }
 

@@ -18,7 +18,9 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const problem = toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (problem.status >= 500 && problem.status !== 503) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // Unavailable for now (the records, a process): say when to try again.
+    if (problem.status === 503) res.setHeader('retry-after', '30');
     res.status(problem.status).type('application/problem+json').json({ ...problem, instance: req.originalUrl });
   }
 }

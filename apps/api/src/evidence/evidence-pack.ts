@@ -66,6 +66,7 @@ const DATASETS: Dataset[] = [
   { name: 'suppliers', title: 'Suppliers and ICT third-party providers', sql: 'SELECT * FROM suppliers', order: 'id' },
   { name: 'training-records', title: 'Training records in the period', sql: 'SELECT * FROM training_records WHERE completed_on >= $1::date AND completed_on < $2::date', order: 'completed_on, id' },
   { name: 'objectives', title: 'ISMS objectives and their metrics', sql: 'SELECT * FROM objectives', order: 'id' },
+  { name: 'people', title: 'The staff directory: who does work under the organisation\'s control (7.2, 7.3)', sql: 'SELECT * FROM people', order: 'email' },
   { name: 'kpi-measurements', title: 'KPI measurements in the period', sql: 'SELECT * FROM kpi_measurements WHERE measured_on >= $1::date AND measured_on < $2::date', order: 'measured_on, objective_id' },
   { name: 'evidence-log', title: 'The evidence log with its hash chain (see VERIFY.txt)', sql: 'SELECT * FROM evidence_log WHERE at >= $1 AND at < $2', order: 'seq' },
 ];
@@ -121,7 +122,7 @@ async function timeline(db: DataSource, period: Period): Promise<Happened[]> {
     `SELECT process, kind, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS count
        FROM evidence_log
       WHERE at >= $1 AND at < $2 AND kind IN ('completed', 'activityCompleted', 'closureApproval', 'planApproval', 'effectivenessReview', 'auditResult', 'significantChange', 'closed', 'raised', 'reported',
-                     'riskIdentified', 'riskReassessed', 'riskAccepted', 'soaDecision', 'documentRegistered', 'documentApproved', 'trainingRecorded', 'objectiveSet', 'measured', 'supplierRecorded')
+                     'riskIdentified', 'riskReassessed', 'riskAccepted', 'soaDecision', 'documentRegistered', 'documentApproved', 'documentAcknowledged', 'trainingRecorded', 'objectiveSet', 'measured', 'supplierRecorded', 'personRecorded', 'personDeactivated')
       GROUP BY process, kind, day ORDER BY process, day`,
     [period.from, period.to],
   );

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
+import { ticketEventProblem } from '../../../../libs/domain/src';
 import { validationPipe } from '../common/input-policy';
 import { ProblemException } from '../common/problem';
 import { fromJira } from './adapters/jira';
@@ -87,6 +88,14 @@ export class IncidentsController {
   private async adapt(mapped: Mapped, res: Response) {
     if (mapped.errors.length) throw ProblemException.invalid(mapped.errors);
     if (mapped.ignored || !mapped.incidentId) return { ignored: mapped.ignored ?? 'the delivery names no ticket' };
+    // The ticket's changes meet the same rules as events sent to /events, checked before anything is
+    // reported, so a delivery the workflow would refuse changes nothing and says why.
+    const probes = [...mapped.events, ...(mapped.priority ? [{ eventId: 'priority', type: 'severity' as const, ...mapped.priority }] : [])];
+    const problems = probes.flatMap((e) => {
+      const problem = ticketEventProblem(e);
+      return problem ? [{ field: `${e.type}.${problem.split(' ')[0]}`, message: `the ticket's ${e.type} change cannot be applied: ${problem}` }] : [];
+    });
+    if (problems.length) throw ProblemException.invalid(problems);
     let incident;
     if (mapped.report) {
       const dto = (await validationPipe().transform(mapped.report, { type: 'body', metatype: ReportIncidentDto })) as ReportIncidentDto;

@@ -5,10 +5,10 @@ import { In, type DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { hydrate, Incident, IncidentEntry, Organisation, TaskRecord } from '../../../../libs/db/src';
+import { startOwnedProcess } from '../../../../libs/records/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
-import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import { ProblemException } from '../common/problem';
@@ -86,8 +86,9 @@ export class IncidentsService {
       .execute();
     const [row] = inserted.raw as Array<Record<string, unknown>>;
     const incident = row ? hydrate(this.db, Incident, row) : await this.find(id);
-    // Started from the stored input, so a retry after a failed start converges on the same workflow.
-    await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.incident(incident.input as unknown as IncidentInput));
+    // Started from the stored input, so a retry after a failed start converges on the same workflow;
+    // once it began, never again (ServiceNow sends the whole record on every change, for days).
+    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, Incident, incident, processStarts.incident(incident.input as unknown as IncidentInput));
     return { incident, created: row !== undefined };
   }
 
@@ -141,13 +142,17 @@ export class IncidentsService {
 
   /**
    * The ticket's current priority as a severity event, when it differs from the last severity the
-   * ticket gave. Its id names that last one, so the same delivery twice (even at once) is one event,
-   * and a priority that goes back and forth is a new event each time.
+   * ticket gave. Its id names that last one and the ticket's revision, so the same delivery twice
+   * (even at once) is one event, and a priority that goes back and forth is a new event each time,
+   * also when the revisions arrive faster than the workflow records them. A delivery older than the
+   * last severity taken is out of date (webhooks arrive out of order) and changes nothing.
    */
   async priorityChange(id: string, priority: NonNullable<Mapped['priority']>): Promise<TicketEvent[]> {
     const last = await this.db.getRepository(IncidentEntry).findOne({ where: { incidentId: id, kind: 'ticket:severity' }, order: { id: 'DESC' } });
     if (last?.data.severity === priority.severity) return [];
-    return [{ eventId: `priority:${priority.severity}:after:${last?.id ?? 0}`, type: 'severity', ...priority }];
+    if (last && Date.parse(priority.at) < last.at.getTime()) return [];
+    const { version, ...change } = priority;
+    return [{ eventId: `priority:${priority.severity}:after:${last?.id ?? 0}${version ? `:r${version}` : ''}`, type: 'severity', ...change }];
   }
 
   async exists(id: string): Promise<boolean> {

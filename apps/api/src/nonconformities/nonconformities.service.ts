@@ -3,13 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from '@temporalio/client';
 import { Brackets, type DataSource } from 'typeorm';
-import { correctiveActionInput, createNonconformity } from '../../../../activities/nonconformities';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { NcEntry, Nonconformity, TaskRecord } from '../../../../libs/db/src';
 import { NC_NUMBER, type FieldError, type NcView } from '../../../../libs/domain/src';
 import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
-import { startProcess } from '../../../../libs/temporal/src/start-process';
+import { correctiveActionInput, createNonconformity, startOwnedProcess } from '../../../../libs/records/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -112,11 +111,11 @@ export class NonconformitiesService {
   }
 
   private update(nc: Nonconformity, send: () => Promise<NcView>): Promise<NcView> {
-    return sendUpdate(send, `${nc.id} is no longer open`, ['NcClosed']);
+    return sendUpdate(this.temporal, send, `${nc.id} is no longer open`, ['NcClosed']);
   }
 
   private async startWorkflow(nc: Nonconformity): Promise<void> {
-    await startProcess(this.temporal, this.config.temporal.taskQueue, processStarts.correctiveAction(correctiveActionInput(nc, this.config)));
+    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, Nonconformity, nc, processStarts.correctiveAction(correctiveActionInput(nc, this.config)));
   }
 
   private async find(id: string): Promise<Nonconformity> {

@@ -8,6 +8,9 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { csrfToken, endSession, findApiKey, findSessionKey, newCsrfNonce, startSession, verifyCsrf } from '../../../../libs/security/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { Public } from '../auth/api-key.guard';
+import { FailedAttempts } from '../auth/failed-attempts';
+import { ProblemException } from '../common/problem';
+import type { Audited } from '../auth/audit-log';
 import { dashboardData } from './dashboard-data';
 import { dashboardPage, loginPage } from '../../../../libs/templates/src';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
@@ -23,6 +26,7 @@ export class DashboardController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly failures: FailedAttempts,
   ) {}
 
   @Get()
@@ -48,11 +52,21 @@ export class DashboardController {
   @Post('login')
   async login(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     if (!this.formIsOurs(req, body, res)) return;
+    // Guessing keys here counts with every other failed authentication from the address.
+    try {
+      this.failures.check(req.ip, res);
+    } catch (err) {
+      if (!(err instanceof ProblemException)) throw err;
+      res.status(429).type('html').send(loginPage(this.csrfFor(req, res), `Too many failed sign-ins from this address. ${err.problem.detail?.split('. ').at(-1) ?? ''}`));
+      return;
+    }
     const key = typeof body.apiKey === 'string' ? await findApiKey(this.db, body.apiKey.trim()) : null;
     if (!key || key.role !== 'admin') {
+      this.failures.count(req.ip);
       res.status(401).type('html').send(loginPage(this.csrfFor(req, res), 'That is not an admin API key.'));
       return;
     }
+    (req as Audited).caller = { id: key.id, name: key.name };
     const session = await startSession(this.db, key.id, new Date(Date.now() + SESSION_HOURS * 3_600_000));
     setCookie(res, this.config.api.publicUrl, { name: SESSION_COOKIE, value: session, path: '/', maxAgeSeconds: SESSION_HOURS * 3600 });
     res.redirect(303, '/dashboard');
@@ -60,7 +74,10 @@ export class DashboardController {
 
   @Post('logout')
   async logout(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    if (!this.formIsOurs(req, body, res)) return;
+    // Signing out always ends the session, even from a page whose form token expired: a person who
+    // asked to sign out must not stay signed in (a forged sign-out can do no more than this).
+    const key = await findSessionKey(this.db, sessionCookie(req));
+    if (key) (req as Audited).caller = { id: key.id, name: key.name };
     await endSession(this.db, sessionCookie(req));
     setCookie(res, this.config.api.publicUrl, { name: SESSION_COOKIE, value: '', path: '/', maxAgeSeconds: 0 });
     res.redirect(303, '/dashboard');

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DocumentsController } from './documents';
-import { ObjectivesController } from './objectives';
-import { RisksController } from './risks';
-import { SoaController } from './soa';
-import { SuppliersController } from './suppliers';
-import { TrainingController } from './training';
+import { DocumentsModule } from './documents/documents.module';
+import { ObjectivesModule } from './objectives/objectives.module';
+import { PeopleModule } from './people/people.module';
+import { RisksModule } from './risks/risks.module';
+import { SoaModule } from './soa/soa.module';
+import { SuppliersModule } from './suppliers/suppliers.module';
+import { TrainingModule } from './training/training.module';
 
-/** The registers auditors ask for; each write appends to the evidence log. */
-@Module({ controllers: [RisksController, SoaController, DocumentsController, SuppliersController, TrainingController, ObjectivesController] })
+/** The registers auditors ask for, one feature folder each; every write appends to the evidence log. */
+@Module({ imports: [RisksModule, SoaModule, DocumentsModule, SuppliersModule, TrainingModule, ObjectivesModule, PeopleModule] })
 export class RegistersModule {}

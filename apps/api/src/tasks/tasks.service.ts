@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { insertTaskRecord } from '../../../../activities/tasks';
+import { insertTaskRecord } from '../../../../libs/records/src';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { TaskEvent, TaskLink, TaskRecord } from '../../../../libs/db/src';
 import { completionErrors, type FormData, type HumanTaskInput, type HumanTaskResult, type TaskCompletion } from '../../../../libs/domain/src';
@@ -13,6 +13,7 @@ import { processStarts } from '../../../../libs/temporal/src/processes';
 import { startProcess } from '../../../../libs/temporal/src/start-process';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
+import { acting } from '../auth/acting';
 import type { Caller } from '../auth/api-key.guard';
 import type { LinkProblem } from '../../../../libs/templates/src';
 import { ProblemException } from '../common/problem';
@@ -104,14 +105,9 @@ export class TasksService {
   async complete(id: string, dto: CompleteTaskDto, caller: Caller): Promise<TaskJson> {
     const task = await this.find(id);
     this.assertMayAct(task, caller);
-    const namesSomeoneElse = dto.completedBy !== undefined && dto.completedBy !== caller.name;
-    if (namesSomeoneElse && !hasScope(caller, 'on-behalf')) {
-      throw new ProblemException(403, `The API key "${caller.name}" may not name who completed the task: it is recorded as the one who did`, [
-        { field: 'completedBy', message: 'leave it out, or use a key with the scope on-behalf' },
-      ]);
-    }
+    const { actor, recordedBy } = acting(caller, dto.completedBy, 'completedBy');
     const { completedBy: _named, ...answer } = dto;
-    await this.sendCompletion(task, { ...answer, completedBy: namesSomeoneElse ? dto.completedBy! : caller.name, via: 'api', ...(namesSomeoneElse ? { recordedBy: caller.name } : {}) });
+    await this.sendCompletion(task, { ...answer, completedBy: actor, via: 'api', ...(recordedBy ? { recordedBy } : {}) });
     return this.toJson(await this.find(id));
   }
 
@@ -163,7 +159,7 @@ export class TasksService {
   }
 
   private update<T>(task: TaskRecord, send: () => Promise<T>): Promise<T> {
-    return sendUpdate(send, `Task ${task.id} is no longer open`, ['TaskClosed']);
+    return sendUpdate(this.temporal, send, `Task ${task.id} is no longer open`, ['TaskClosed']);
   }
 
   /** A process's step is that process's business: its scope, as if the caller acted on the process itself. */

@@ -36,7 +36,10 @@ function Input({ f, name, value, inList }: { f: FormField; name: string; value: 
         </select>
       );
     default:
-      return <input id={name} name={name} type={f.type === 'email' ? 'email' : f.type === 'date' ? 'date' : 'text'} value={value} required={required} />;
+      // One element per input type: Preact 11 types each input type's attributes apart.
+      if (f.type === 'email') return <input id={name} name={name} type="email" value={value} required={required} />;
+      if (f.type === 'date') return <input id={name} name={name} type="date" value={value} required={required} />;
+      return <input id={name} name={name} type="text" value={value} required={required} />;
   }
 }
 

@@ -42,12 +42,18 @@ function Details({ task }: { task: TaskFacts }) {
 }
 
 /** The page a person reaches from their mail: the task, its form, and what was wrong with the last try. */
-export function taskFormPage(task: TaskFacts, opts: { errors?: FieldError[]; raw?: RawForm } = {}): string {
+/** The task's form; again with the answers given, and what to correct or why it could not be taken now (`notice`). */
+export function taskFormPage(task: TaskFacts, opts: { errors?: FieldError[]; raw?: RawForm; notice?: string } = {}): string {
   const raw = opts.raw ?? {};
   const outcome = str(raw.outcome) ?? task.outcomes[0];
   return renderPage(
     <Layout title={task.title}>
       <h1>{task.title}</h1>
+      {opts.notice && (
+        <div class="error" role="alert">
+          {opts.notice}
+        </div>
+      )}
       {!!opts.errors?.length && (
         <div class="error" role="alert">
           <strong>Please correct this:</strong>

@@ -66,8 +66,6 @@ export function fromJira(body: unknown): Mapped {
   const created = requiredTime(reportErrors, 'issue.fields.created', str(fields.created));
   if (event === 'jira:issue_created') errors.push(...reportErrors);
   const events: TicketEvent[] = [];
-  const severity = severityOf(fields.priority);
-
   const changelog = obj(payload.changelog);
   const currentStatus = obj(fields.status);
   const items = Array.isArray(changelog.items) ? changelog.items.map(obj) : [];
@@ -81,13 +79,17 @@ export function fromJira(body: unknown): Mapped {
       else if (DONE.has((str(own(item, 'fromString')) ?? '').toLowerCase())) events.push({ eventId, type: 'reopened', at, by });
     }
   }
+  // The issue's priority; a payload that leaves the fields out (a filtered webhook) still has the change.
+  const changed = [...items].reverse().find((item) => item.field === 'priority');
+  const severity = severityOf(fields.priority) ?? (changed ? severityOf({ name: own(changed, 'toString') }) : undefined);
+  const version = str(changelog.id) ?? (payload.timestamp !== undefined ? str(payload.timestamp) : undefined);
   const reporter = obj(fields.reporter);
   return {
     incidentId,
     errors,
     events,
     // At creation the priority dates from the issue's creation; later it is as of this delivery.
-    priority: severity ? { severity, at: event === 'jira:issue_created' ? created || at : at, by } : undefined,
+    priority: severity ? { severity, at: event === 'jira:issue_created' ? created || at : at, by, ...(version ? { version } : {}) } : undefined,
     reportErrors,
     report: reportErrors.length ? undefined : {
       system: 'jira',

@@ -18,9 +18,10 @@ export interface Mapped {
   /**
    * The ticket's priority as it stands now, for a delivery that carries the whole ticket: applied as
    * the incident's severity only when it differs from the last one taken from the ticket, so a record
-   * sent again on every update neither repeats it nor overrides what triage decided since.
+   * sent again on every update neither repeats it nor overrides what triage decided since. `version`
+   * is the ticket's own revision (Jira's changelog id or delivery time, ServiceNow's sys_mod_count).
    */
-  priority?: { severity: IncidentSeverity; at: string; by?: string };
+  priority?: { severity: IncidentSeverity; at: string; by?: string; version?: string };
   errors: FieldError[];
   /** Why a delivery was acknowledged without effect. */
   ignored?: string;

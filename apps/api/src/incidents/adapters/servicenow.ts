@@ -69,11 +69,12 @@ export function fromServiceNow(body: unknown, timeZone = 'UTC'): Mapped {
   else if (Number(reopens) > 0) events.push({ eventId: `${number}:reopened:${reopens}`, type: 'reopened', at: updated });
   const severity = priority ? SEVERITY[priority] : undefined;
   const cmdb = field(r, 'cmdb_ci').display;
+  const revision = field(r, 'sys_mod_count').value;
   return {
     incidentId: number ? `servicenow:${number}` : undefined,
     errors,
     events,
-    priority: severity ? { severity, at: updated } : undefined,
+    priority: severity ? { severity, at: updated, ...(revision ? { version: revision } : {}) } : undefined,
     report: {
       system: 'servicenow',
       ticketId: number,

@@ -54,7 +54,7 @@ export class ReportIncidentDto {
   @IsOptional() @Matches(/^[a-z0-9-]{1,40}$/, { message: 'organisationId must be an organisation id' }) @IsString()
   organisationId?: string;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() affectedAssets?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @MaxLength(255, { each: true, message: 'each of affectedAssets must be at most 255 characters (a Jira label, a CI name)' }) @IsNotEmpty({ each: true }) @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() affectedAssets?: string[];
 
   @ApiPropertyOptional({ type: TriageDto, description: 'Triage already done in the ticket: skips the triage task' })
   @IsOptional() @ValidateNested() @Type(() => TriageDto)

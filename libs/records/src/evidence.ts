@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { EvidenceEntry } from '../libs/db/src';
-import { evidenceHash, GENESIS_HASH, payloadDigest } from '../libs/security/src';
+import { EvidenceEntry } from '../../db/src';
+import { evidenceHash, GENESIS_HASH, payloadDigest } from '../../security/src';
 
 export interface Evidence {
   /** What it records, once: the same key again (a retried activity) appends nothing. */

@@ -1,0 +1,44 @@
+import type { Client } from '@temporalio/client';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { CertificationCycle, Incident, Nonconformity } from '../../db/src';
+import type { ProcessStart, ProcessType } from '../../temporal/src/processes';
+import { startProcess } from '../../temporal/src/start-process';
+import { GroupCommit } from './group-commit';
+
+/** The records that each own one process: the business fact the process runs for. */
+export type ProcessOwner = typeof Incident | typeof Nonconformity | typeof CertificationCycle;
+
+/**
+ * The column value that records a process began, the first time only. The API sets it after a
+ * start; the workflows' own record activities set it too, so a start whose acknowledgement was lost
+ * is still known.
+ */
+export const processBegan = { processStartedAt: () => 'coalesce(process_started_at, now())' } as const;
+
+/**
+ * Starts the row's process unless it has begun: the database, not Temporal, is what remembers a
+ * process ran, because Temporal forgets a closed run once its retention has passed and would then
+ * start it again from the beginning (re-triage a closed incident, reopen a cancelled NC). A row
+ * whose start failed is started by the next try, which is how a retry converges.
+ */
+export async function startOwnedProcess<K extends ProcessType>(
+  db: EntityManager,
+  client: Client,
+  taskQueue: string,
+  owner: ProcessOwner,
+  row: { id: string; processStartedAt: Date | null },
+  start: ProcessStart<K>,
+): Promise<void> {
+  if (row.processStartedAt) return;
+  await startProcess(client, taskQueue, start);
+  await beganMarks(db.connection, owner).add(row.id);
+}
+
+/** The marks after starts, per database and record kind: under load one UPDATE marks many starts. */
+const marks = new WeakMap<DataSource, Map<ProcessOwner, GroupCommit<string>>>();
+function beganMarks(db: DataSource, owner: ProcessOwner): GroupCommit<string> {
+  const byOwner = marks.get(db) ?? marks.set(db, new Map()).get(db)!;
+  let batch = byOwner.get(owner);
+  if (!batch) byOwner.set(owner, (batch = new GroupCommit((ids) => db.getRepository(owner).update({ id: In(ids) }, processBegan))));
+  return batch;
+}
