@@ -1,3 +1,4 @@
+import { createAcknowledgementActivities, type AcknowledgementActivityDeps } from './acknowledgements';
 import { createCycleActivities, type CycleActivityDeps } from './cycles';
 import { classifyFailures } from './failures';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
@@ -5,7 +6,7 @@ import { createNcActivities, type NcActivityDeps } from './nonconformities';
 import { createRiskActivities } from './risks';
 import { createTaskActivities, type TaskActivityDeps } from './tasks';
 
-export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps & CycleActivityDeps;
+export type ActivityDeps = TaskActivityDeps & NcActivityDeps & IncidentActivityDeps & CycleActivityDeps & AcknowledgementActivityDeps;
 
 /** Every activity the worker registers, built from its dependencies (real or fake in tests), its failures classified. */
 export function createActivities(deps: ActivityDeps) {
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentActivities(deps),
     ...createCycleActivities(deps),
     ...createRiskActivities(deps),
+    ...createAcknowledgementActivities(deps),
   });
 }
 

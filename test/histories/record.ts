@@ -40,6 +40,31 @@ async function main(): Promise<void> {
   if (wanted('devServer')) await recordOnDevServer(save);
   if (wanted('cycle')) await recordCycle(save);
   if (wanted('incidents')) await recordIncidents(save);
+  if (wanted('acknowledgements')) await recordAcknowledgements(save);
+}
+
+/** A policy acknowledgement round (two batches, a morning, then replaced by a new major) and one batch through to its escalation. */
+async function recordAcknowledgements(save: (name: string, handle: WorkflowHandle) => Promise<void>): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const fake = recordingActivities(() => env.currentTimeMs());
+  let opened = 0;
+  fake.answers.openAcknowledgementBatch = () => ({ people: ++opened <= 2 ? 200 : 0, superseded: opened > 3 });
+  fake.answers.mailAcknowledgements = (args: { after: string }) => ({ next: args.after === '' ? 'm@example.com' : null, sent: 50 });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowsPath: require.resolve('../../workflows'), activities: fake.activities });
+  await worker.runUntil(async () => {
+    const dueAt = new Date((await env.currentTimeMs()) + 10 * DAY_MS).toISOString();
+    const round = await env.client.workflow.start('acknowledgementRound', {
+      args: [{ roundId: 'POL-01@2', documentId: 'POL-01', version: '2.0', dueAt, withinDays: 14, timeZone: 'Europe/Berlin' }],
+      taskQueue: 'record',
+      workflowId: 'ack:rec:POL-01@2',
+    });
+    await round.result();
+    await save('acknowledgement-round-superseded', round);
+    const batch = await env.client.workflow.start('acknowledgementBatch', { args: [{ roundId: 'POL-01@2', batchKey: 'POL-01@2/1', dueAt }], taskQueue: 'record', workflowId: 'ack:rec:POL-01@2/1' });
+    await batch.result();
+    await save('acknowledgement-batch-escalated', batch);
+  });
+  await env.teardown();
 }
 
 /** Human tasks on the time-skipping server: reminded, reassigned, escalated, completed; cancelled. */

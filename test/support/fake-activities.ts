@@ -11,6 +11,9 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     if (name === 'sendTaskMail') return { sent: true };
     if (name === 'similarNonconformities') return '';
     if (name === 'notifyTicket') return { delivered: true };
+    if (name === 'mailAcknowledgements') return { next: null, sent: 0 };
+    if (name === 'openAcknowledgementBatch') return { people: 0, superseded: false };
+    if (name === 'escalateAcknowledgements') return 0;
     if (name === 'raiseNonconformity') return { ncNumber: `NC-2099-${String(calls.length).padStart(4, '0')}` };
     return undefined;
   };
@@ -32,6 +35,9 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     recordProgrammeActivity: record('recordProgrammeActivity'),
     notifyCycle: record('notifyCycle'),
     recordRisks: record('recordRisks'),
+    openAcknowledgementBatch: record('openAcknowledgementBatch'),
+    mailAcknowledgements: record('mailAcknowledgements'),
+    escalateAcknowledgements: record('escalateAcknowledgements'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,

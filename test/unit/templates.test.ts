@@ -1,6 +1,7 @@
 import { Parser } from 'htmlparser2';
-import { ncForms, type TaskForm } from '../../libs/domain/src';
+import { ncForms, type AcknowledgementMailKind, type TaskForm } from '../../libs/domain/src';
 import {
+  acknowledgePage,
   completedPage,
   dashboardPage,
   evidencePackIndex,
@@ -8,6 +9,8 @@ import {
   loginPage,
   messagePage,
   myTasksPage,
+  renderAcknowledgementEscalation,
+  renderAcknowledgementMail,
   renderTaskMail,
   taskFormPage,
   type DashboardFacts,
@@ -99,6 +102,7 @@ describe('every template escapes what it shows', () => {
         openNcs: [{ id: s('nc'), classification: s('class'), status: s('status'), owner: s('owner'), workflow_id: s('wf'), step_due_at: null }],
         openTasks: [{ title: s('task'), assignee: s('assignee'), process: s('process'), due_at: '2026-01-01T00:00:00Z', workflow_id: s('wf') }],
         cycles: [{ cycleId: s('cycle'), organisation: s('org'), nextAudit: { kind: s('kind'), date: '2027-01-10' }, months: ['2027-01'], items: [{ label: s('label'), date: '2027-01-05', state: 'due' }], workflowId: s('wf') }],
+        acknowledgements: [{ documentId: s('doc'), title: s('policy'), version: s('version'), people: 3, acknowledged: 1, departments: [{ department: s('department'), people: 3, acknowledged: 1 }] }],
       };
       return dashboardPage(facts, { severity: s('severity'), overdueOnly: true }, (id) => `http://ui/${encodeURIComponent(id)}`, s('caller'), s('csrf'));
     });
@@ -116,6 +120,19 @@ describe('every template escapes what it shows', () => {
         files: [{ title: s('title'), name: 'tasks' }],
       }),
     ));
+  const policy = (s: (name: string) => string) => ({ documentId: s('doc'), title: s('title'), version: s('version'), summary: s('summary'), link: 'https://intranet.example/policy' });
+  it('the acknowledgement page, before and after', () => {
+    expectEscaped((s) => acknowledgePage(policy(s), { name: s('name'), email: 'a@example.com' }));
+    expectEscaped((s) => acknowledgePage(policy(s), { name: s('name'), email: 'a@example.com' }, { at: new Date(), version: s('version') }));
+  });
+  it.each<AcknowledgementMailKind>(['request', 'reminder', 'overdue'])('the acknowledgement %s mail', (kind) =>
+    expectEscaped((s) => renderAcknowledgementMail(kind, policy(s), { address: 'a@example.com', name: s('name'), dueAt: new Date(), link: 'https://x/ack/1' }).html),
+  );
+  it("the acknowledgement escalation to a manager, with no one's link", () => {
+    expectEscaped((s) => renderAcknowledgementEscalation(policy(s), 'm@example.com', [{ person: 'a@example.com', name: s('name'), department: s('department') }], new Date()).html);
+    const mail = renderAcknowledgementEscalation(policy(() => 'x'), 'm@example.com', [{ person: 'a@example.com', name: 'A', department: 'D' }], new Date());
+    expect(`${mail.text}${mail.html}`).not.toMatch(/\/ack\/|\/t\/|\/my\//);
+  });
   it.each<TaskMailKind>(['assigned', 'reminder', 'due', 'overdue', 'escalation', 'undeliverable'])('the %s mail', (kind) =>
     expectEscaped((s) => renderTaskMail(kind, task(s), { address: 'a@example.com', link: 'https://x/t/1', myTasks: 'https://x/my/1' }).html),
   );

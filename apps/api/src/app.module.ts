@@ -14,6 +14,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { CertificationModule } from './certification/certification.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { RegistersModule } from './registers/registers.module';
+import { AcknowledgementsModule } from './acknowledgements/acknowledgements.module';
 import { PagesModule } from './pages/pages.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -29,7 +30,7 @@ export class AppModule {
       imports: [
         // Named `default` so its headers are the standard ones (Retry-After, not Retry-After-<name>).
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.api.rateLimitPerMinute }] }),
-        ConfigModule.forRoot(config), DbModule, AuthModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, PagesModule],
+        ConfigModule.forRoot(config), DbModule, AuthModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, AcknowledgementsModule, PagesModule],
       providers: [
         AuditLog,
         // Rate limits first: a flood is refused before its keys are looked up.

@@ -12,3 +12,4 @@ export * from './programme-forms';
 export * from './registers';
 export * from './input';
 export * from './people';
+export * from './acknowledgement';

@@ -29,6 +29,11 @@ export function parseAudience(text: string): Audience | undefined {
   return undefined;
 }
 
+/** An audience as written, the inverse of parseAudience. */
+export function formatAudience(a: Audience): string {
+  return a.kind === 'everyone' ? 'everyone' : a.kind === 'department' ? `department:${a.department}` : `new-starters:${a.since}`;
+}
+
 /** On staff that day: active, started, and not yet gone (the leave date is the last day of work, as HR systems give it). */
 export function onStaff(p: StaffMember, today: CalendarDate): boolean {
   return p.active && p.startDate <= today && (p.leaveDate === null || today <= p.leaveDate);

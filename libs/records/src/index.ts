@@ -8,3 +8,4 @@ export * from './tasks';
 export * from './process-starts';
 export * from './nonconformities';
 export * from './group-commit';
+export * from './acknowledgements';

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { CertificationCycle, Incident, Nonconformity } from '../../db/src';
+import { AcknowledgementRound, CertificationCycle, Incident, Nonconformity } from '../../db/src';
 import type { ProcessStart, ProcessType } from '../../temporal/src/processes';
 import { startProcess } from '../../temporal/src/start-process';
 import { GroupCommit } from './group-commit';
 
 /** The records that each own one process: the business fact the process runs for. */
-export type ProcessOwner = typeof Incident | typeof Nonconformity | typeof CertificationCycle;
+export type ProcessOwner = typeof Incident | typeof Nonconformity | typeof CertificationCycle | typeof AcknowledgementRound;
 
 /**
  * The column value that records a process began, the first time only. The API sets it after a

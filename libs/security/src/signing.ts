@@ -13,6 +13,8 @@ const PURPOSES = {
   'task-link': { encoding: 'base64url', labelled: true },
   /** A person's "my tasks" link. */
   'person-link': { encoding: 'base64url', labelled: true },
+  /** A person's link to acknowledge a policy. */
+  'ack-link': { encoding: 'base64url', labelled: true },
   /** A certification cycle's calendar feed. */
   calendar: { encoding: 'base64url', labelled: true },
   /** The dashboard forms' double-submit token. */

@@ -68,6 +68,25 @@ export function verifyPersonLink(secret: string, token: string, now = Date.now()
   return Buffer.from(m[1], 'base64url').toString();
 }
 
+/**
+ * A person's link to acknowledge a policy: `<round and address, base64url>.<expiry>.<signature>`.
+ * Acknowledging twice changes nothing, so it need not be single-use; whether the person may still
+ * use it (on staff, request open) is the records' answer, not the link's.
+ */
+export function signAcknowledgementLink(secret: string, roundId: string, person: string, expiresAt: Date): string {
+  const what = Buffer.from(JSON.stringify([roundId, person.toLowerCase()])).toString('base64url');
+  const expiry = seconds(expiresAt);
+  return `${what}.${expiry}.${sign('ack-link', secret, what, expiry)}`;
+}
+
+/** The round and person a link was signed for, if it is ours and has not expired. */
+export function verifyAcknowledgementLink(secret: string, token: string, now = Date.now()): { roundId: string; person: string } | undefined {
+  const m = /^([A-Za-z0-9_-]{1,600})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m || !verify('ack-link', secret, [m[1], m[2]], m[3], { expiresAt: new Date(Number(m[2]) * 1000), now })) return undefined;
+  const [roundId, person] = JSON.parse(Buffer.from(m[1], 'base64url').toString()) as [string, string];
+  return { roundId, person };
+}
+
 /** The signature on webhooks, both ways: `sha256=<HMAC-SHA256 of the exact body, hex>`. */
 export function webhookSignature(secret: string, body: string): string {
   return `sha256=${sign('webhook', secret, body)}`;

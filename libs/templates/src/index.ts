@@ -5,3 +5,5 @@ export * from './pages/my-tasks';
 export * from './pages/dashboard';
 export * from './mail/task-mail';
 export * from './pages/evidence-pack';
+export * from './mail/acknowledgement-mail';
+export * from './pages/acknowledge';

@@ -6,7 +6,7 @@
  */
 import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type * as workflows from '../../../workflows';
-import type { CorrectiveActionInput, CycleInput, HumanTaskInput, IncidentInput, ProgrammeActivityInput, ProgrammeKind } from '../../domain/src';
+import type { AcknowledgementBatchInput, AcknowledgementRoundInput, CorrectiveActionInput, CycleInput, HumanTaskInput, IncidentInput, ProgrammeActivityInput, ProgrammeKind } from '../../domain/src';
 import { openTaskSearchAttributes, SearchAttr, workflowIds } from './definitions';
 
 type Workflows = typeof workflows;
@@ -98,6 +98,33 @@ export const processStarts = {
       { key: SearchAttr.process, value: kind },
       { key: SearchAttr.ref, value: input.cycleId },
       { key: SearchAttr.owner, value: input.owner },
+      { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
+    ],
+  }),
+
+  /** A policy's acknowledgement round: the document and major version asked about. */
+  acknowledgementRound: (input: AcknowledgementRoundInput, owner: string): ProcessStart<'acknowledgementRound'> => ({
+    type: 'acknowledgementRound',
+    workflowId: `ack:${input.roundId}`,
+    args: [input],
+    summary: `Acknowledgement of ${input.documentId} version ${input.version}, due ${input.dueAt.slice(0, 10)}`,
+    searchAttributes: [
+      { key: SearchAttr.process, value: 'policyAcknowledgement' },
+      { key: SearchAttr.ref, value: input.roundId },
+      { key: SearchAttr.owner, value: owner },
+      { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
+    ],
+  }),
+
+  /** One batch of a round's people. */
+  acknowledgementBatch: (input: AcknowledgementBatchInput, people: number): ProcessStart<'acknowledgementBatch'> => ({
+    type: 'acknowledgementBatch',
+    workflowId: `ack:${input.batchKey}`,
+    args: [input],
+    summary: `${people} people asked to acknowledge ${input.roundId}, due ${input.dueAt.slice(0, 10)}`,
+    searchAttributes: [
+      { key: SearchAttr.process, value: 'policyAcknowledgement' },
+      { key: SearchAttr.ref, value: input.roundId },
       { key: SearchAttr.dueAt, value: new Date(input.dueAt) },
     ],
   }),

@@ -47,7 +47,7 @@ export class AuditLog implements OnApplicationShutdown {
   }
 }
 
-/** The path without its query, and without a task link's token: the log must not hand out credentials. */
+/** The path without its query, and without a task or acknowledgement link's token: the log must not hand out credentials. */
 export function auditedPath(url: string): string {
-  return url.split('?')[0].replace(/^\/t\/[^/]+/, '/t/{token}').slice(0, 2000);
+  return url.split('?')[0].replace(/^\/(t|ack)\/[^/]+/, '/$1/{token}').slice(0, 2000);
 }

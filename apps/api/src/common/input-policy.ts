@@ -6,7 +6,7 @@
  */
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { isCalendarDate, isDateTime, isEmail, textProblem, type FieldError } from '../../../../libs/domain/src';
+import { AUDIENCE_SYNTAX, isCalendarDate, isDateTime, isEmail, parseAudience, textProblem, type FieldError } from '../../../../libs/domain/src';
 import { fieldErrors, ProblemException } from './problem';
 
 /** Deeper than any request ismsflow takes; far shallower than what would exhaust a stack later. */
@@ -97,6 +97,8 @@ export const IsCalendarDate = rule('isCalendarDate', isCalendarDate, (p) => `${p
 export const IsDateOrDateTime = rule('isDateOrDateTime', (v) => isCalendarDate(v) || isDateTime(v), (p) => `${p} must be a date (YYYY-MM-DD) or a date-time`);
 /** An address a mail relay accepts (see isEmail). Use with `@Transform(email)`. */
 export const IsMailbox = rule('isMailbox', isEmail, (p) => `${p} must be an email address`);
+/** An audience as written: `everyone`, `department:<name>`, `new-starters:<date>`. */
+export const IsAudience = rule('isAudience', (v) => parseAudience(v) !== undefined, (p) => `${p} must be ${AUDIENCE_SYNTAX}`);
 
 /** The pipe every route's input goes through: unknown fields refused, one message per field (the first rule broken). */
 export function validationPipe(): EdgeValidationPipe {

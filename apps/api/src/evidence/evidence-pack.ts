@@ -2,6 +2,7 @@ import { Readable, type Writable } from 'node:stream';
 import archiver from 'archiver';
 import { toCsv } from '../common/csv';
 import type { DataSource } from 'typeorm';
+import { coverageSql } from '../../../../libs/records/src';
 import { evidencePackIndex } from '../../../../libs/templates/src';
 
 /** The period of a pack: [from, to) as instants. */
@@ -63,6 +64,15 @@ const DATASETS: Dataset[] = [
   { name: 'documents', title: 'Documents and policies', sql: 'SELECT * FROM documents', order: 'id' },
   { name: 'document-versions', title: 'Every approved document version (the older ones archived)', sql: 'SELECT * FROM document_versions', order: 'document_id, approved_on, created_at' },
   { name: 'document-acknowledgements', title: 'Acknowledgements in the period', sql: 'SELECT * FROM document_acknowledgements WHERE acknowledged_at >= $1 AND acknowledged_at < $2', order: 'acknowledged_at, id' },
+  { name: 'acknowledgement-rounds', title: 'Policy acknowledgement rounds in force in the period: who was asked to read which major version, by when', sql: 'SELECT * FROM acknowledgement_rounds WHERE created_at < $2 AND (superseded_at IS NULL OR superseded_at >= $1)', order: 'created_at, id' },
+  { name: 'acknowledgement-requests', title: 'Each person asked in the period, and what became of it (acknowledged, closed when they left)', sql: 'SELECT * FROM acknowledgement_requests WHERE created_at >= $1 AND created_at < $2', order: 'round_id, person' },
+  {
+    name: 'policy-acknowledgement-coverage',
+    title: 'Policy acknowledgement on the last day of the period, per policy and department (5.2, 7.3)',
+    // As of the period's end ($2); every dataset is given both ends, so $1 is named too.
+    sql: `SELECT * FROM (${coverageSql(`(($2::timestamptz - interval '1 millisecond') AT TIME ZONE 'UTC')::date`, '$2')}) coverage WHERE $1::timestamptz IS NOT NULL`,
+    order: 'document_id, department',
+  },
   { name: 'suppliers', title: 'Suppliers and ICT third-party providers', sql: 'SELECT * FROM suppliers', order: 'id' },
   { name: 'training-records', title: 'Training records in the period', sql: 'SELECT * FROM training_records WHERE completed_on >= $1::date AND completed_on < $2::date', order: 'completed_on, id' },
   { name: 'objectives', title: 'ISMS objectives and their metrics', sql: 'SELECT * FROM objectives', order: 'id' },

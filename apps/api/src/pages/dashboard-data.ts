@@ -1,16 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { CertificationCycle } from '../../../../libs/db/src';
 import { addMonths, localDate, TITLES, type CycleView } from '../../../../libs/domain/src';
+import { acknowledgementCoverage } from '../../../../libs/records/src';
 import type { DashboardFacts, DashboardFilters } from '../../../../libs/templates/src';
-
 
 const HOUR = 3_600_000;
 const n = (v: unknown) => Number(v ?? 0);
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
 /** Everything the dashboard shows, from indexed queries on the records (never by scanning workflows). */
-export async function dashboardData(db: DataSource, f: DashboardFilters): Promise<DashboardFacts> {
-  const [incidentsByMonth, times, deadlines, ncs, effective, overdueByOwner, openIncidents, openNcs, openTasks, cycles] = await Promise.all([
+export async function dashboardData(db: DataSource, f: DashboardFilters, timeZone: string): Promise<DashboardFacts> {
+  const [incidentsByMonth, times, deadlines, ncs, effective, overdueByOwner, openIncidents, openNcs, openTasks, cycles, acknowledgements] = await Promise.all([
     db.query<Array<{ month: string; severity: string; count: string }>>(
       `SELECT to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, COALESCE(severity, 'unassessed') AS severity, count(*) AS count
          FROM incidents WHERE reported_at >= date_trunc('month', now()) - interval '11 months' GROUP BY 1, 2 ORDER BY 1`,
@@ -50,6 +50,7 @@ export async function dashboardData(db: DataSource, f: DashboardFilters): Promis
       f.process ? [f.process] : [],
     ),
     db.getRepository(CertificationCycle).find({ where: { status: 'running' }, order: { id: 'ASC' } }),
+    acknowledgementCoverage(db, localDate(Date.now(), timeZone)),
   ]);
   const [t] = times;
   const [nc] = ncs;
@@ -68,6 +69,7 @@ export async function dashboardData(db: DataSource, f: DashboardFilters): Promis
     openNcs,
     openTasks,
     cycles: cycles.filter((c) => c.view).map((c) => cycleTimeline(c.view!)),
+    acknowledgements,
   };
 }
 

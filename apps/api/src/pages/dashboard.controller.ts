@@ -45,7 +45,7 @@ export class DashboardController {
       process: q.process && /^[A-Za-z]{1,40}$/.test(q.process) ? q.process : undefined,
       overdueOnly: q.overdue === '1',
     };
-    const data = await dashboardData(this.db, filters);
+    const data = await dashboardData(this.db, filters, this.config.timeZone);
     res.status(200).type('html').send(dashboardPage(data, filters, (id) => temporalUiLink(this.config.temporal, id), key.name, csrf));
   }
 

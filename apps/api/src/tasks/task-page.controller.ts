@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/api-key.guard';
 import type { Audited } from '../auth/audit-log';
 import { ProblemException } from '../common/problem';
+import { LINK_PAGE_HEADERS } from '../common/link-page';
 import { parseFormData } from './task-form';
 import { completedPage, linkProblemPage, taskFormPage } from '../../../../libs/templates/src';
 import { TaskLinkError, TasksService } from './tasks.service';
@@ -44,13 +45,7 @@ export class TaskPageController {
   }
 
   private async render(res: Response, page: () => Promise<{ status: number; html: string }>): Promise<void> {
-    // The token is in the URL: keep it out of Referer headers, caches and frames.
-    res.set({
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    });
+    res.set(LINK_PAGE_HEADERS);
     let result: { status: number; html: string };
     try {
       result = await page();

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { Audience } from '../../../domain/src';
 
 /** The evidence log and the registers auditors ask for: risks, SoA, documents, suppliers, training, objectives, people. */
 
@@ -86,6 +87,8 @@ export class DocumentRecord {
   @Column({ type: 'text' }) title!: string;
   @Column({ type: 'text' }) kind!: string;
   @Column({ type: 'text' }) owner!: string;
+  /** Who must read and acknowledge each major version (a policy); null: nobody is asked. */
+  @Column({ type: 'jsonb', nullable: true }) audience!: Audience | null;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 
@@ -107,10 +110,13 @@ export class DocumentVersion {
 
 @Entity('document_acknowledgements')
 @Unique('UQ_document_acknowledgements', ['documentId', 'version', 'person'])
+@Index('IDX_document_acknowledgements_major', ['documentId', 'major', 'person'])
 export class DocumentAcknowledgement {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
   @Column({ type: 'text', name: 'document_id' }) documentId!: string;
   @Column({ type: 'text' }) version!: string;
+  /** The major version acknowledged: it covers every minor version after it. */
+  @Column({ type: 'text' }) major!: string;
   @Column({ type: 'text' }) person!: string;
   /** The caller who recorded it for the person named (an API key with the on-behalf scope), else null. */
   @Column({ type: 'text', name: 'recorded_by', nullable: true }) recordedBy!: string | null;

@@ -28,6 +28,8 @@ export interface DashboardFacts {
     items: Array<{ label: string; date: string; state: 'done' | 'due' | 'overdue' | 'audit' }>;
     workflowId: string;
   }>;
+  /** Policy acknowledgement coverage: per policy, and per department within it. */
+  acknowledgements: Array<{ documentId: string; title: string; version: string; people: number; acknowledged: number; departments: Array<{ department: string; people: number; acknowledged: number }> }>;
 }
 
 export interface DashboardFilters {
@@ -39,6 +41,7 @@ export interface DashboardFilters {
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const day = (v: unknown) => (v ? new Date(v as string).toISOString().slice(0, 10) : '');
+const share = (part: number, whole: number) => (whole ? `${Math.floor((100 * part) / whole)} %` : 'n/a');
 const MARK = { done: '✓ done', due: 'due', overdue: '! overdue', audit: 'external audit' };
 const PROCESSES = ['adHoc', 'correctiveAction', 'incidentResponse', 'internalAudit', 'managementReview', 'riskAssessment', 'policyReview', 'trainingCampaign', 'supplierReview', 'accessReview', 'kpiMeasurement'];
 
@@ -182,6 +185,18 @@ export function dashboardPage(d: DashboardFacts, f: DashboardFilters, ui: (workf
           <dd>{percent}</dd>
         </div>
       </dl>
+      <h2>Policy acknowledgement</h2>
+      {d.acknowledgements.length === 0 ? (
+        <p class="muted">No policy has an audience yet: give one (PUT /documents/{'{id}'}/audience) and its people are asked to acknowledge it.</p>
+      ) : (
+        <Table
+          head={['policy', 'version', 'department', 'acknowledged', 'of people', 'coverage']}
+          rows={d.acknowledgements.flatMap((p) => [
+            [<strong>{`${p.documentId}: ${p.title}`}</strong>, p.version, 'all', p.acknowledged, p.people, share(p.acknowledged, p.people)],
+            ...p.departments.map((dep) => ['', '', dep.department, dep.acknowledged, dep.people, share(dep.acknowledged, dep.people)]),
+          ])}
+        />
+      )}
       <h2>Open work</h2>
       <form method="get" action="/dashboard" class="filters">
         <Select name="severity" options={['low', 'medium', 'high', 'critical']} value={f.severity} />

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { acting } from '../../auth/acting';
 import { Area, type AuthedRequest } from '../../auth/api-key.guard';
-import { AcknowledgementDto, DocumentDto, DocumentVersionDto } from './dto/document.dto';
+import { AcknowledgementDto, AudienceDto, DocumentDto, DocumentVersionDto } from './dto/document.dto';
 import { DocumentsService } from './documents.service';
 
 @ApiTags('registers')
@@ -24,10 +24,17 @@ export class DocumentsController {
   }
 
   @Post(':id/versions')
-  @ApiOperation({ summary: 'An approved new version: it comes into force, the previous one is archived (never overwritten)' })
+  @ApiOperation({ summary: 'An approved new version: it comes into force, the previous one is archived (never overwritten); a new major version asks the document\'s audience to acknowledge it' })
   async addVersion(@Param('id') id: string, @Body() dto: DocumentVersionDto, @Req() req: AuthedRequest) {
     const { actor, recordedBy } = acting(req.caller, dto.approver, 'approver');
     await this.documents.addVersion(id, dto, actor, recordedBy);
+    return this.documents.get(id);
+  }
+
+  @Put(':id/audience')
+  @ApiOperation({ summary: 'Who must read and acknowledge the document: asks them about the version in force, and every new major version after it' })
+  async setAudience(@Param('id') id: string, @Body() dto: AudienceDto, @Req() req: AuthedRequest) {
+    await this.documents.setAudience(id, dto.audience, req.caller.name);
     return this.documents.get(id);
   }
 

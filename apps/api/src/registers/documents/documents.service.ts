@@ -1,49 +1,96 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../../../../libs/db/src';
-import { appendEvidence } from '../../../../../libs/records/src';
+import type { Client } from '@temporalio/client';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../../libs/config/src';
+import { AcknowledgementRound, DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../../../../libs/db/src';
+import { ACKNOWLEDGE_WITHIN_DAYS, asksAgain, DAY_MS, endOfDay, formatAudience, localDate, parseAudience } from '../../../../../libs/domain/src';
+import { appendEvidence, openRound, recordAcknowledgement, startOwnedProcess } from '../../../../../libs/records/src';
+import { processStarts } from '../../../../../libs/temporal/src/processes';
+import { TEMPORAL_CLIENT } from '../../../../../libs/temporal/src/temporal.module';
 import { insertIfNew } from '../../common/insert-if-new';
 import { ProblemException } from '../../common/problem';
 import type { DocumentDto, DocumentVersionDto } from './dto/document.dto';
 
+type Round = AcknowledgementRound;
+
 /** Documented information (ISO 27001 7.5): documents, their approved versions (never overwritten) and who acknowledged them. */
 @Injectable()
 export class DocumentsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async create(dto: DocumentDto, actor: string): Promise<void> {
     const now = new Date();
     await this.db.transaction(async (tx) => {
-      if (!(await insertIfNew(tx, DocumentRecord, { ...dto, createdAt: now }, 'id'))) throw new ProblemException(409, `Document ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
+      if (!(await insertIfNew(tx, DocumentRecord, { ...dto, audience: dto.audience ? parseAudience(dto.audience)! : null, createdAt: now }, 'id'))) throw new ProblemException(409, `Document ${dto.id} exists`, [{ field: 'id', message: 'already taken' }]);
       await appendEvidence(tx, [{ key: `document:${dto.id}`, at: now, actor, process: 'documentControl', reference: dto.id, kind: 'documentRegistered', payload: dto }]);
     });
   }
 
-  /** An approved version comes into force; the approver is never its author. */
+  /**
+   * An approved version comes into force; the approver is never its author. When the document has an
+   * audience and the version is a new major one, the audience is asked to acknowledge it (a round).
+   */
   async addVersion(id: string, dto: DocumentVersionDto, approver: string, recordedBy: string | undefined): Promise<void> {
-    await this.find(id);
+    const doc = await this.find(id);
+    const previous = (await this.get(id)).current;
+    const today = localDate(Date.now(), this.config.timeZone);
     const errors = [
       ...(dto.nextReview <= dto.approvedOn ? [{ field: 'nextReview', message: 'nextReview must be after approvedOn' }] : []),
       ...(approver === dto.author ? [{ field: 'approver', message: 'the approver must not be the author' }] : []),
+      ...(dto.acknowledgeBy !== undefined && dto.acknowledgeBy <= today ? [{ field: 'acknowledgeBy', message: `acknowledgeBy must be after today (${today})` }] : []),
     ];
     if (errors.length) throw ProblemException.invalid(errors);
     const now = new Date();
-    await this.db.transaction(async (tx) => {
-      if (!(await insertIfNew(tx, DocumentVersion, { ...dto, approver, recordedBy: recordedBy ?? null, link: dto.link ?? null, documentId: id, createdAt: now }, 'version'))) throw new ProblemException(409, `Version ${dto.version} of ${id} exists: versions are never overwritten`, [{ field: 'version', message: 'already exists' }]);
+    const dueAt = dto.acknowledgeBy ? new Date(endOfDay(dto.acknowledgeBy, this.config.timeZone)) : new Date(now.getTime() + ACKNOWLEDGE_WITHIN_DAYS * DAY_MS);
+    const { acknowledgeBy: _dueDay, ...version } = dto;
+    const round = await this.db.transaction(async (tx) => {
+      if (!(await insertIfNew(tx, DocumentVersion, { ...version, approver, recordedBy: recordedBy ?? null, link: dto.link ?? null, documentId: id, createdAt: now }, 'version'))) return null;
       await appendEvidence(tx, [{ key: `document:${id}:v${dto.version}`, at: now, actor: approver, process: 'documentControl', reference: id, kind: 'documentApproved', payload: { ...dto, approver, ...(recordedBy ? { recordedBy } : {}) } }]);
+      return doc.audience && asksAgain(previous?.version, dto.version) ? (await openRound(tx, { documentId: id, version: dto.version, dueAt, startedBy: approver })).round : undefined;
     });
+    if (round === null) {
+      // A retry of an approval whose round did not start (Temporal was down) starts it now.
+      await this.startRounds(id);
+      throw new ProblemException(409, `Version ${dto.version} of ${id} exists: versions are never overwritten`, [{ field: 'version', message: 'already exists' }]);
+    }
+    if (round) await this.startRound(doc, round);
+  }
+
+  /** Who must acknowledge the document; setting it asks them about the version in force, if it has no round yet. */
+  async setAudience(id: string, text: string | null, actor: string): Promise<void> {
+    const doc = await this.find(id);
+    const audience = text === null ? null : parseAudience(text)!;
+    const current = (await this.get(id)).current;
+    const round = await this.db.transaction(async (tx: EntityManager) => {
+      await tx.getRepository(DocumentRecord).update({ id }, { audience });
+      await appendEvidence(tx, [{ key: `document:${id}:audience:${new Date().toISOString()}`, actor, process: 'documentControl', reference: id, kind: 'documentAudienceSet', payload: { audience } }]);
+      if (!audience || !current) return undefined;
+      return (await openRound(tx, { documentId: id, version: current.version, dueAt: new Date(Date.now() + ACKNOWLEDGE_WITHIN_DAYS * DAY_MS), startedBy: actor })).round;
+    });
+    if (round && !round.supersededAt) await this.startRound(doc, round);
+  }
+
+  /** Starts the round's workflow unless it has begun (startOwnedProcess: the row remembers). */
+  private async startRound(doc: DocumentRecord, round: Round): Promise<void> {
+    const input = { roundId: round.id, documentId: doc.id, version: round.version, dueAt: round.dueAt.toISOString(), withinDays: ACKNOWLEDGE_WITHIN_DAYS, timeZone: this.config.timeZone };
+    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, AcknowledgementRound, round, processStarts.acknowledgementRound(input, doc.owner));
+  }
+
+  private async startRounds(id: string): Promise<void> {
+    const doc = await this.find(id);
+    for (const round of await this.db.getRepository(AcknowledgementRound).findBy({ documentId: id, processStartedAt: IsNull(), supersededAt: IsNull() })) await this.startRound(doc, round);
   }
 
   /** The person acknowledges the version in force; the same acknowledgement again adds nothing. */
   async acknowledge(id: string, person: string, recordedBy: string | undefined): Promise<void> {
     const current = (await this.get(id)).current;
     if (!current) throw new ProblemException(409, `${id} has no approved version to acknowledge`);
-    const now = new Date();
-    await this.db.transaction(async (tx) => {
-      await tx.createQueryBuilder().insert().into(DocumentAcknowledgement).values({ documentId: id, version: current.version, person, recordedBy: recordedBy ?? null, acknowledgedAt: now }).orIgnore().execute();
-      await appendEvidence(tx, [{ key: `document:${id}:v${current.version}:ack:${person}`, at: now, actor: person, process: 'documentControl', reference: id, kind: 'documentAcknowledged', payload: { version: current.version, ...(recordedBy ? { recordedBy } : {}) } }]);
-    });
+    await this.db.transaction((tx) => recordAcknowledgement(tx, { documentId: id, version: current.version, person, recordedBy: recordedBy ?? null, via: 'api' }));
   }
 
   /** The whole register in two queries, however many documents it holds. */
@@ -76,5 +123,5 @@ export class DocumentsService {
 function documentView(doc: DocumentRecord, versions: DocumentVersion[]) {
   const current = versions.at(-1) ?? null;
   const today = new Date().toISOString().slice(0, 10);
-  return { ...doc, current, reviewOverdue: current ? current.nextReview < today : false, versions: versions.map((v) => ({ ...v, archived: v !== current })) };
+  return { ...doc, audience: doc.audience ? formatAudience(doc.audience) : null, current, reviewOverdue: current ? current.nextReview < today : false, versions: versions.map((v) => ({ ...v, archived: v !== current })) };
 }

@@ -4,7 +4,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/config/src';
 import { Person } from '../../../../../libs/db/src';
 import { localDate, parseAudience, type FieldError } from '../../../../../libs/domain/src';
-import { appendEvidence } from '../../../../../libs/records/src';
+import { appendEvidence, closeLeavers } from '../../../../../libs/records/src';
 import { ProblemException } from '../../common/problem';
 import type { ListPeopleQuery, PersonDto } from './dto/person.dto';
 
@@ -66,6 +66,8 @@ export class PeopleService {
       tx,
       entries.flatMap((e, i) => (changes[i] === 'unchanged' ? [] : [{ key: `person:${e.email}:${at.toISOString()}`, at, actor, process: 'people', reference: e.email, kind, payload: { ...e.values, change: changes[i] } }])),
     );
+    // Leavers' open acknowledgements close now; those whose last day is still ahead close when it has passed.
+    await closeLeavers(tx, { people: changed.map((e) => e.email) }, localDate(Date.now(), this.config.timeZone));
     return changes;
   }
 

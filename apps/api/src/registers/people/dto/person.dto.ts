@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { AUDIENCE_SYNTAX, parseAudience } from '../../../../../../libs/domain/src';
-import { IsCalendarDate, IsMailbox } from '../../../common/input-policy';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { AUDIENCE_SYNTAX } from '../../../../../../libs/domain/src';
+import { IsAudience, IsCalendarDate, IsMailbox } from '../../../common/input-policy';
 import { email, PageQuery, trim } from '../../../common/validation';
 
 /** A person as an HR system or identity provider sends them; the address is the key, in the path or the file. */
@@ -24,8 +24,7 @@ export class PersonRowDto extends PersonDto {
 export class ListPeopleQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'department:Finance', description: `Who is on staff today in an audience: ${AUDIENCE_SYNTAX}` })
   @IsOptional()
-  @ValidateBy({ name: 'isAudience', validator: { validate: (v: unknown) => typeof v === 'string' && parseAudience(v) !== undefined, defaultMessage: () => `audience must be ${AUDIENCE_SYNTAX}` } })
-  @IsString()
+  @IsAudience()
   audience?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only active (true) or deactivated (false) entries' })

@@ -1,0 +1,76 @@
+import type { Transporter } from 'nodemailer';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../libs/config/src';
+import { AcknowledgementRound } from '../libs/db/src';
+import { ACK_BATCH_SIZE, ACK_LINK_VALID_AFTER_DUE_MS, ACK_MAIL_CHUNK, localDate, type AcknowledgementMailKind } from '../libs/domain/src';
+import { sendOnce } from '../libs/mail/src/outbox';
+import { appendEvidence, closeLeavers, markMailed, openBatch, openRequests, overdueByManager, policyFacts, roundSuperseded } from '../libs/records/src';
+import { signAcknowledgementLink } from '../libs/security/src';
+import { renderAcknowledgementEscalation, renderAcknowledgementMail } from '../libs/templates/src';
+
+export interface AcknowledgementActivityDeps {
+  db: DataSource;
+  mailer: Transporter;
+  config: Pick<AppConfig, 'smtp' | 'api' | 'tasks' | 'timeZone'>;
+}
+
+export function createAcknowledgementActivities({ db, mailer, config }: AcknowledgementActivityDeps) {
+  const today = () => localDate(Date.now(), config.timeZone);
+  const round = (id: string) => db.getRepository(AcknowledgementRound).findOneByOrFail({ id });
+
+  return {
+    /**
+     * Opens the next batch of the round (up to 200 people): how many it holds (0 when nobody is left
+     * to ask), and whether a newer major version has replaced the round. The round's requests of
+     * people who have left since close first (each morning, once the first people are asked).
+     */
+    async openAcknowledgementBatch(req: { roundId: string; batchKey: string; dueAt: string }): Promise<{ people: number; superseded: boolean }> {
+      if (await roundSuperseded(db, req.roundId)) return { people: 0, superseded: true };
+      await db.transaction((tx) => closeLeavers(tx, { roundId: req.roundId }, today()));
+      return { people: await openBatch(db, { ...req, today: today(), limit: ACK_BATCH_SIZE }), superseded: false };
+    },
+
+    /**
+     * Mails the next chunk of a batch's open requests, each person their own link, once per kind
+     * (the outbox key). The first chunk first closes the requests of people who have left. Returns
+     * where the next chunk starts, or null when the batch is done.
+     */
+    async mailAcknowledgements(req: { roundId: string; batchKey: string; kind: AcknowledgementMailKind; after: string }): Promise<{ next: string | null; sent: number }> {
+      if (req.after === '') await db.transaction((tx) => closeLeavers(tx, { batchKey: req.batchKey }, today()));
+      const r = await round(req.roundId);
+      if (r.supersededAt) return { next: null, sent: 0 };
+      const policy = await policyFacts(db, r);
+      const chunk = await openRequests(db, req.batchKey, req.after, ACK_MAIL_CHUNK);
+      let sent = 0;
+      const refused: Array<{ person: string; reason: string }> = [];
+      for (const p of chunk) {
+        const token = signAcknowledgementLink(config.tasks.linkSecret, r.id, p.person, new Date(p.dueAt.getTime() + ACK_LINK_VALID_AFTER_DUE_MS));
+        const mail = renderAcknowledgementMail(req.kind, policy, { address: p.person, name: p.name, dueAt: p.dueAt, link: `${config.api.publicUrl}/ack/${token}` });
+        const outcome = await sendOnce(db.manager, mailer, config.smtp.from, `ack:${r.id}:${p.person}:${req.kind}`, null, mail);
+        if (outcome.rejected) refused.push({ person: p.person, reason: outcome.rejected });
+        else if (!outcome.alreadySent) sent++;
+      }
+      await markMailed(db, r.id, chunk.map((p) => p.person), req.kind);
+      // A refused address is recorded once, for the policy owner to put right in the directory.
+      await appendEvidence(db.manager, refused.map((f) => ({ key: `ack:${r.id}:${f.person}:undeliverable`, actor: 'ismsflow', process: 'policyAcknowledgement', reference: r.id, kind: 'acknowledgementUndeliverable', payload: f })));
+      return { next: chunk.length === ACK_MAIL_CHUNK ? chunk.at(-1)!.person : null, sent };
+    },
+
+    /**
+     * Tells each manager who of theirs has not acknowledged (the policy's owner for people with no
+     * manager): one mail per manager, naming people, carrying no one's link.
+     */
+    async escalateAcknowledgements(req: { roundId: string; batchKey: string }): Promise<number> {
+      const r = await round(req.roundId);
+      if (r.supersededAt) return 0;
+      const policy = await policyFacts(db, r);
+      const contacts = await overdueByManager(db, req.batchKey);
+      for (const [contact, overdue] of contacts) {
+        await sendOnce(db.manager, mailer, config.smtp.from, `ack:${req.batchKey}:escalation:${contact}`, null, renderAcknowledgementEscalation(policy, contact, overdue, r.dueAt));
+        await markMailed(db, r.id, overdue.map((o) => o.person), 'escalated');
+        await appendEvidence(db.manager, [{ key: `ack:${req.batchKey}:escalation:${contact}`, actor: 'ismsflow', process: 'policyAcknowledgement', reference: r.id, kind: 'acknowledgementEscalated', payload: { to: contact, people: overdue.map((o) => o.person) } }]);
+      }
+      return contacts.size;
+    },
+  };
+}

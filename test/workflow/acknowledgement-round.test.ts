@@ -1,0 +1,84 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { ACK_BATCH_SIZE, DAY_MS, HOUR_MS } from '../../libs/domain/src';
+import { acknowledgementBatch, acknowledgementRound } from '../../workflows';
+import { ACK_BATCHES_PER_RUN } from '../../workflows/acknowledgement-round';
+import { recordingActivities } from '../support/fake-activities';
+import { createTimeSkippingEnv } from '../support/temporal-env';
+
+describe('policy acknowledgement rounds on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+  });
+  afterAll(() => env?.teardown());
+
+  let n = 0;
+  async function withWorker<T>(test: (ctx: { fake: ReturnType<typeof recordingActivities>; taskQueue: string; t0: number }) => Promise<T>): Promise<T> {
+    const fake = recordingActivities(() => env.currentTimeMs());
+    const taskQueue = `ack-${++n}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! }, activities: fake.activities });
+    const t0 = await env.currentTimeMs();
+    return worker.runUntil(test({ fake, taskQueue, t0 }));
+  }
+
+  it('a batch mails its people in chunks, reminds them three days before the due time, then tells their managers', () =>
+    withWorker(async ({ fake, taskQueue, t0 }) => {
+      // Two chunks per mailing: the first answers where the next begins.
+      fake.answers.mailAcknowledgements = (args: { after: string }) => ({ next: args.after === '' ? 'm@acme.example' : null, sent: 50 });
+      const dueAt = new Date(t0 + 10 * DAY_MS).toISOString();
+      await env.client.workflow.execute(acknowledgementBatch, { args: [{ roundId: 'POL-01@2', batchKey: 'POL-01@2/1', dueAt }], taskQueue, workflowId: `ack:POL-01@2/1-${n}` });
+      const mails = fake.callsOf('mailAcknowledgements').map((c) => [c.args.kind, c.args.after, Math.round((c.at - t0) / HOUR_MS)]);
+      expect(mails).toEqual([
+        ['request', '', 0],
+        ['request', 'm@acme.example', 0],
+        ['reminder', '', 7 * 24],
+        ['reminder', 'm@acme.example', 7 * 24],
+        ['overdue', '', 10 * 24],
+        ['overdue', 'm@acme.example', 10 * 24],
+      ]);
+      const [escalation] = fake.callsOf('escalateAcknowledgements');
+      expect(Math.round((escalation.at - t0) / HOUR_MS)).toBe(10 * 24);
+      expect(escalation.args).toEqual({ roundId: 'POL-01@2', batchKey: 'POL-01@2/1' });
+    }));
+
+  it('a round asks 10,000 people in batches of child workflows, continues as new every 50 batches, then asks each morning who has joined', () =>
+    withWorker(async ({ fake, taskQueue, t0 }) => {
+      const people = 10_000;
+      const firstBatches = Math.ceil(people / ACK_BATCH_SIZE);
+      let opened = 0;
+      fake.answers.openAcknowledgementBatch = () => {
+        opened++;
+        // The morning after everyone was asked: two new starters. The morning after: nobody new; then a new major version.
+        const batch = opened <= firstBatches ? ACK_BATCH_SIZE : opened === firstBatches + 2 ? 2 : 0;
+        return { people: batch, superseded: opened > firstBatches + 3 };
+      };
+      const dueAt = new Date(t0 + 14 * DAY_MS).toISOString();
+      const workflowId = `ack:POL-02@3-${n}`;
+      const handle = await env.client.workflow.start(acknowledgementRound, {
+        args: [{ roundId: 'POL-02@3', documentId: 'POL-02', version: '3.0', dueAt, withinDays: 14, timeZone: 'Europe/Berlin' }],
+        taskQueue,
+        workflowId,
+      });
+      await handle.result();
+
+      const calls = fake.callsOf('openAcknowledgementBatch');
+      const keys = calls.map((c) => c.args.batchKey as string);
+      // Every batch key once, except the empty tries of each morning, which the next batch reuses.
+      expect([...new Set(keys)]).toEqual(Array.from({ length: firstBatches + 2 }, (_, i) => `POL-02@3/${i + 1}`));
+      expect(calls.slice(0, firstBatches).every((c) => c.args.dueAt === dueAt)).toBe(true);
+      // The new starters get the round's 14 days from the morning they were asked (06:00 in Berlin).
+      const joiners = calls[firstBatches + 1];
+      expect(joiners.args.batchKey).toBe(`POL-02@3/${firstBatches + 1}`);
+      expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(joiners.at)).toBe('06:00');
+      expect(Math.abs(Date.parse(joiners.args.dueAt) - joiners.at - 14 * DAY_MS)).toBeLessThan(1000);
+
+      // 50 batches a run: the first run continued as new, and no run's history grows with the number of people.
+      const first = await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      const history = await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
+      expect(history.events!.length).toBeLessThan(ACK_BATCHES_PER_RUN * 15);
+      const children = history.events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+      expect(children).toHaveLength(ACK_BATCHES_PER_RUN);
+    }));
+});
