@@ -1,10 +1,23 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../libs/config/src';
-import { AcknowledgementRound } from '../libs/db/src';
-import { ACK_BATCH_SIZE, ACK_LINK_VALID_AFTER_DUE_MS, ACK_MAIL_CHUNK, localDate, type AcknowledgementMailKind } from '../libs/domain/src';
+import { AcknowledgementRound, DocumentRecord } from '../libs/db/src';
+import {
+  ACK_BATCH_SIZE,
+  ACK_LINK_VALID_AFTER_DUE_MS,
+  ACK_MAIL_CHUNK,
+  ACKNOWLEDGE_WITHIN_DAYS,
+  acknowledgeDueAt,
+  DOCUMENT_VERSION,
+  localDate,
+  namedDocument,
+  roundStartInput,
+  type AcknowledgementMailKind,
+  type ApprovedPolicies,
+  type RecordedPolicies,
+} from '../libs/domain/src';
 import { sendOnce } from '../libs/mail/src/outbox';
-import { appendEvidence, closeLeavers, markMailed, openBatch, openRequests, overdueByManager, policyFacts, roundSuperseded } from '../libs/records/src';
+import { appendEvidence, approveDocumentVersion, closeLeavers, currentVersion, markMailed, openBatch, openRequests, overdueByManager, policyFacts, roundSuperseded, unstartedRounds } from '../libs/records/src';
 import { signAcknowledgementLink } from '../libs/security/src';
 import { renderAcknowledgementEscalation, renderAcknowledgementMail } from '../libs/templates/src';
 
@@ -71,6 +84,52 @@ export function createAcknowledgementActivities({ db, mailer, config }: Acknowle
         await appendEvidence(db.manager, [{ key: `ack:${req.batchKey}:escalation:${contact}`, actor: 'ismsflow', process: 'policyAcknowledgement', reference: r.id, kind: 'acknowledgementEscalated', payload: { to: contact, people: overdue.map((o) => o.person) } }]);
       }
       return contacts.size;
+    },
+
+    /**
+     * A policy review's approved versions into the documents register (7.5), so approving a policy
+     * in the programme asks its audience as approving it in the register does. A row that names no
+     * registered document, or holds an invalid version or review date, is skipped with the reason.
+     * Returns every round of those documents not yet begun, so a retry (its first answer lost)
+     * still starts the rounds the first attempt opened.
+     */
+    async recordApprovedPolicies(req: ApprovedPolicies): Promise<RecordedPolicies> {
+      const docs = await db.getRepository(DocumentRecord).find();
+      const out: RecordedPolicies = { recorded: [], unchanged: [], skipped: [], rounds: [] };
+      const named = new Map<string, DocumentRecord>();
+      for (const row of req.policies) {
+        const doc = namedDocument(row.policy, docs);
+        const reason = !doc
+          ? 'no document in the register has this id or title'
+          : !DOCUMENT_VERSION.test(row.version.trim())
+            ? 'the version must be 1 to 20 letters, digits, dots or dashes'
+            : !(row.nextReview > req.approvedOn)
+              ? `the next review must be after the approval (${req.approvedOn})`
+              : undefined;
+        if (reason) {
+          out.skipped.push({ policy: row.policy, reason });
+          continue;
+        }
+        named.set(doc!.id, doc!);
+        const { created } = await db.transaction(async (tx) =>
+          approveDocumentVersion(tx, {
+            documentId: doc!.id,
+            version: row.version.trim(),
+            author: req.reviewer,
+            approver: req.approver,
+            recordedBy: null,
+            approvedOn: req.approvedOn,
+            nextReview: row.nextReview,
+            summary: row.changes,
+            // The review names no new location: the document stays where its last version is.
+            link: (await currentVersion(tx, doc!.id))?.link ?? null,
+            acknowledgeBy: new Date(acknowledgeDueAt(Date.now(), ACKNOWLEDGE_WITHIN_DAYS, config.timeZone)),
+          }),
+        );
+        (created ? out.recorded : out.unchanged).push(`${doc!.id} ${row.version.trim()}`);
+      }
+      for (const round of await unstartedRounds(db.manager, [...named.keys()])) out.rounds.push({ input: roundStartInput(round, config.timeZone), owner: named.get(round.documentId)!.owner });
+      return out;
     },
   };
 }

@@ -12,7 +12,7 @@
  * moved department), with the same number of days to answer.
  */
 import { continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
-import { addDays, DAY_MS, localDate, reminderAt, zonedInstant, type AcknowledgementBatchInput, type AcknowledgementMailKind, type AcknowledgementRoundInput } from '../libs/domain/src';
+import { acknowledgeDueAt, addDays, localDate, reminderAt, zonedInstant, type AcknowledgementBatchInput, type AcknowledgementMailKind, type AcknowledgementRoundInput } from '../libs/domain/src';
 import { processStarts } from '../libs/temporal/src/processes';
 import { acts } from './activity-proxies';
 import { now } from './process-kit';
@@ -32,7 +32,7 @@ export async function acknowledgementRound(input: AcknowledgementRoundInput): Pr
   const startedHere = batches;
   let mornings = 0;
   for (;;) {
-    const dueAt = joiners ? new Date(Date.now() + input.withinDays * DAY_MS).toISOString() : input.dueAt;
+    const dueAt = joiners ? acknowledgeDueAt(Date.now(), input.withinDays, input.timeZone) : input.dueAt;
     const batchKey = `${input.roundId}/${batches + 1}`;
     const { people, superseded } = await acts.openAcknowledgementBatch({ roundId: input.roundId, batchKey, dueAt });
     if (superseded) return;

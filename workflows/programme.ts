@@ -5,7 +5,7 @@
  * still hears it). Started with parent-close policy ABANDON: a cycle's yearly continue-as-new
  * never cancels a review half-way.
  */
-import { getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
 import {
   localDate,
   programmeForms,
@@ -186,7 +186,21 @@ export async function policyReview(input: ProgrammeActivityInput): Promise<Progr
       }),
     { title: 'approve the reviewed policies', approver, form: programmeForms.policyApproval },
   );
-  return finish(input, r.approval, `${rows(r.work.data, 'policies').length} polic(ies) reviewed, approved by ${r.approval.completedBy}`, {
+  const policies = rows(r.work.data, 'policies');
+  let register = '';
+  if (patched('policy-review-records-versions')) {
+    // The approved versions go into the documents register; a new major one asks its audience.
+    const recorded = await acts.recordApprovedPolicies({
+      reviewer: r.work.completedBy ?? input.owner,
+      approver: r.approval.completedBy ?? approver,
+      approvedOn: dayOf(input, r.approval),
+      policies: policies.map((p) => ({ policy: p.policy ?? '', version: p.version ?? '', changes: p.changes ?? '', nextReview: p.nextReview ?? '' })),
+    });
+    for (const round of recorded.rounds) await startProcess(processStarts.acknowledgementRound(round.input, round.owner));
+    register = `; ${recorded.recorded.length} new version(s) in the documents register${recorded.skipped.length ? `, ${recorded.skipped.length} row(s) not matched` : ''}`;
+    if (recorded.skipped.length) log.warn('Policy review rows the documents register could not take', { skipped: recorded.skipped });
+  }
+  return finish(input, r.approval, `${policies.length} polic(ies) reviewed, approved by ${r.approval.completedBy}${register}`, {
     review: taskRecord(r.work),
     approval: taskRecord(r.approval),
     rounds: r.rounds,

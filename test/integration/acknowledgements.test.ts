@@ -2,6 +2,9 @@ import { createTransport } from 'nodemailer';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../libs/config/src';
 import { addDays, localDate } from '../../libs/domain/src';
+import { connectClient } from '../../libs/temporal/src';
+import { processStarts } from '../../libs/temporal/src/processes';
+import { startProcess } from '../../libs/temporal/src/start-process';
 import { json, mailbox, startSystem, until, type MailMessage } from '../support/system';
 
 /** Policy acknowledgement with the real API, worker, PostgreSQL and SMTP: from approval to coverage. */
@@ -117,5 +120,58 @@ describe('policy acknowledgement', () => {
     expect((await fetch(ackLink(asked[1]))).status).toBe(410);
     expect(await coverage()).toMatchObject({ version: '2.0', people: 2, acknowledged: 0 });
     expect((await mailbox.to(at('bob'))).filter((m) => /Please read/.test(m.Subject))).toHaveLength(2);
+  });
+
+  it('a policy review approved in the programme puts its versions in the register and asks the audience; its retry records nothing twice and still hands over the round', async () => {
+    const reviewed = `POL-REV-${pid}`;
+    const title = `Review policy ${pid}`;
+    const reader = at('grace');
+    expect((await put(reader, { name: 'Grace', department: `Review-${pid}`, startDate: '2025-01-06' })).status).toBe(201);
+    expect((await sys.api('/documents', { method: 'POST', json: { id: reviewed, title, kind: 'policy', owner, audience: `department:Review-${pid}` } })).status).toBe(201);
+    const v1 = { version: '1.0', author: owner, approver: at('ceo'), approvedOn: today, nextReview: addDays(today, 365), summary: 'First issue', link: 'https://intranet.acme.example/policies/review' };
+    expect((await sys.api(`/documents/${reviewed}/versions`, { method: 'POST', json: v1 })).status).toBe(201);
+    await mailbox.waitFor(reader, new RegExp(`Please read: ${title} 1\\.0`));
+
+    const review = {
+      reviewer: owner,
+      approver: at('ceo'),
+      approvedOn: today,
+      policies: [
+        { policy: `${reviewed.toLowerCase()}: ${title}`, version: '2.0', changes: 'Passkeys replace passwords', nextReview: addDays(today, 365) },
+        { policy: title.toUpperCase(), version: 'two point oh!', changes: 'none', nextReview: addDays(today, 365) },
+        { policy: 'A policy nobody registered', version: '1.0', changes: 'none', nextReview: addDays(today, 365) },
+        { policy: reviewed, version: '2.1', changes: 'none', nextReview: today },
+      ],
+    };
+    const mailer = createTransport(sys.config.smtp.url);
+    const client = await connectClient(sys.config);
+    try {
+      const acts = createActivities({ db: sys.db, mailer, config: sys.config });
+      const first = await acts.recordApprovedPolicies(review);
+      expect(first).toMatchObject({ recorded: [`${reviewed} 2.0`], unchanged: [], rounds: [{ input: { roundId: `${reviewed}@2`, documentId: reviewed, version: '2.0' }, owner }] });
+      expect(first.skipped.map((s) => [s.policy, s.reason])).toEqual([
+        [title.toUpperCase(), expect.stringMatching(/version/)],
+        ['A policy nobody registered', expect.stringMatching(/no document/)],
+        [reviewed, expect.stringMatching(/next review/)],
+      ]);
+      // The first attempt's answer was lost: the retry adds no version and still hands over the round.
+      const retry = await acts.recordApprovedPolicies(review);
+      expect(retry).toMatchObject({ recorded: [], unchanged: [`${reviewed} 2.0`], rounds: first.rounds });
+
+      const versions = (await json(sys.api(`/documents/${reviewed}`))).versions as Array<Record<string, unknown>>;
+      expect(versions.map((v) => [v.version, v.author, v.approver, v.link])).toEqual([
+        ['1.0', owner, at('ceo'), v1.link],
+        ['2.0', owner, at('ceo'), v1.link],
+      ]);
+      // The policy review workflow starts the round as a child; here, the same start by hand.
+      for (const r of retry.rounds) await startProcess(client, sys.config.temporal.taskQueue, processStarts.acknowledgementRound(r.input, r.owner));
+      const mail = await mailbox.waitFor(reader, new RegExp(`Please read: ${title} 2\\.0`));
+      expect(mail.Text).toContain(v1.link);
+      await until('the round has begun', async () => ((await acts.recordApprovedPolicies(review)).rounds.length === 0 ? true : undefined));
+      expect(await json(sys.api(`/acknowledgements/rounds/${encodeURIComponent(`${reviewed}@1`)}`))).toMatchObject({ supersededAt: expect.any(String) });
+    } finally {
+      mailer.close();
+      await client.connection.close();
+    }
   });
 });

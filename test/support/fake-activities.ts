@@ -14,6 +14,7 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     if (name === 'mailAcknowledgements') return { next: null, sent: 0 };
     if (name === 'openAcknowledgementBatch') return { people: 0, superseded: false };
     if (name === 'escalateAcknowledgements') return 0;
+    if (name === 'recordApprovedPolicies') return { recorded: [], unchanged: [], skipped: [], rounds: [] };
     if (name === 'raiseNonconformity') return { ncNumber: `NC-2099-${String(calls.length).padStart(4, '0')}` };
     return undefined;
   };
@@ -38,6 +39,7 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     openAcknowledgementBatch: record('openAcknowledgementBatch'),
     mailAcknowledgements: record('mailAcknowledgements'),
     escalateAcknowledgements: record('escalateAcknowledgements'),
+    recordApprovedPolicies: record('recordApprovedPolicies'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,

@@ -1,4 +1,4 @@
-import { asksAgain, majorVersion, reminderAt, roundId } from '../../libs/domain/src';
+import { asksAgain, majorVersion, namedDocument, reminderAt, roundId } from '../../libs/domain/src';
 import { signAcknowledgementLink, verifyAcknowledgementLink } from '../../libs/security/src';
 
 describe('which approved versions ask the audience again', () => {
@@ -56,5 +56,29 @@ describe('acknowledgement links', () => {
     expect(verifyAcknowledgementLink('y'.repeat(32), token, 0)).toBeUndefined();
     expect(verifyAcknowledgementLink(secret, token.replace(/\.\d+\./, `.${Number(expiry) + 1}.`), 0)).toBeUndefined();
     expect(verifyAcknowledgementLink(secret, 'abc.def', 0)).toBeUndefined();
+  });
+});
+
+describe('which registered document a policy review row names', () => {
+  const docs = [
+    { id: 'POL-01', title: 'Information security policy' },
+    { id: 'POL-010', title: 'Access control policy' },
+    { id: 'POL-02', title: 'Access control policy' },
+  ];
+  it.each([
+    ['POL-01', 'POL-01'],
+    ['pol-01', 'POL-01'],
+    ['  POL-01: Information security policy ', 'POL-01'],
+    ['POL-01 – Information security policy', 'POL-01'],
+    ['POL-010', 'POL-010'],
+    ['information   security POLICY', 'POL-01'],
+    // Two documents share this title: naming it picks neither.
+    ['Access control policy', undefined],
+    ['POL-0', undefined],
+    ['POL-01x', undefined],
+    ['Acceptable use policy', undefined],
+    ['', undefined],
+  ])('%j is %s', (name, id) => {
+    expect(namedDocument(name, docs)?.id).toBe(id);
   });
 });

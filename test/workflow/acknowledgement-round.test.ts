@@ -1,8 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { ACK_BATCH_SIZE, DAY_MS, HOUR_MS } from '../../libs/domain/src';
-import { acknowledgementBatch, acknowledgementRound } from '../../workflows';
+import { ACK_BATCH_SIZE, addDays, DAY_MS, DEFAULT_REMINDER_POLICY, endOfDay, HOUR_MS, localDate, type ProgrammeActivityInput } from '../../libs/domain/src';
+import { acknowledgementBatch, acknowledgementRound, policyReview } from '../../workflows';
 import { ACK_BATCHES_PER_RUN } from '../../workflows/acknowledgement-round';
+import { simulatedOwnersBundle } from '../support/cycle-driver';
+import { ACME } from '../support/cycle-input';
 import { recordingActivities } from '../support/fake-activities';
 import { createTimeSkippingEnv } from '../support/temporal-env';
 
@@ -67,11 +69,11 @@ describe('policy acknowledgement rounds on the time-skipping server', () => {
       // Every batch key once, except the empty tries of each morning, which the next batch reuses.
       expect([...new Set(keys)]).toEqual(Array.from({ length: firstBatches + 2 }, (_, i) => `POL-02@3/${i + 1}`));
       expect(calls.slice(0, firstBatches).every((c) => c.args.dueAt === dueAt)).toBe(true);
-      // The new starters get the round's 14 days from the morning they were asked (06:00 in Berlin).
+      // The new starters, asked the morning they are on staff (06:00 in Berlin), get the round's 14 days: to the end of the 14th day there.
       const joiners = calls[firstBatches + 1];
       expect(joiners.args.batchKey).toBe(`POL-02@3/${firstBatches + 1}`);
       expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(joiners.at)).toBe('06:00');
-      expect(Math.abs(Date.parse(joiners.args.dueAt) - joiners.at - 14 * DAY_MS)).toBeLessThan(1000);
+      expect(joiners.args.dueAt).toBe(endOfDay(addDays(localDate(joiners.at, 'Europe/Berlin'), 14), 'Europe/Berlin'));
 
       // 50 batches a run: the first run continued as new, and no run's history grows with the number of people.
       const first = await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
@@ -81,4 +83,31 @@ describe('policy acknowledgement rounds on the time-skipping server', () => {
       const children = history.events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
       expect(children).toHaveLength(ACK_BATCHES_PER_RUN);
     }));
+
+  it('a policy review, once approved, records its versions in the documents register and starts the rounds it hands back', async () => {
+    const fake = recordingActivities(() => env.currentTimeMs());
+    const dueAt = new Date((await env.currentTimeMs()) + 30 * DAY_MS).toISOString();
+    const round = { roundId: 'POL-03@4', documentId: 'POL-03', version: '4.0', dueAt, withinDays: 14, timeZone: ACME.timeZone };
+    fake.answers.recordApprovedPolicies = () => ({ recorded: ['POL-03 4.0'], unchanged: [], skipped: [], rounds: [{ input: round, owner: 'isms@acme.example' }] });
+    const input: ProgrammeActivityInput = {
+      cycleId: 'acme:review',
+      activity: { id: 'policyReview-1', kind: 'policyReview', due: dueAt.slice(0, 10), forAudit: 'surveillance1' },
+      dueAt,
+      owner: 'policyreview@acme.example',
+      organisation: ACME,
+      taskPolicy: DEFAULT_REMINDER_POLICY,
+    };
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'policy-review', workflowBundle: { code: await simulatedOwnersBundle() }, activities: fake.activities });
+    const result = await worker.runUntil(async () => {
+      const done = await env.client.workflow.execute(policyReview, { args: [input], taskQueue: 'policy-review', workflowId: 'acme:review/policyReview-1' });
+      // The round is a process of its own: it outlives the review (ABANDON) and carries the input handed back.
+      const started = await env.client.workflow.getHandle(`ack:${round.roundId}`).describe();
+      expect(started.type).toBe('acknowledgementRound');
+      return done;
+    });
+    const [call] = fake.callsOf('recordApprovedPolicies');
+    // The people who did the review and the approval, as their tasks recorded them, and every row of the form.
+    expect(call.args).toMatchObject({ reviewer: 'policyreview@acme.example', approver: ACME.topManagement[0], policies: [{ policy: expect.any(String), version: expect.any(String), nextReview: expect.any(String) }] });
+    expect(result.summary).toMatch(/1 new version\(s\) in the documents register/);
+  });
 });

@@ -3,7 +3,7 @@
  * approved, everyone in its audience is asked to read and acknowledge it; a minor version (a typo, a
  * new contact) asks nobody again. Deterministic: the round's workflows import this file.
  */
-import { DAY_MS } from './time';
+import { addDays, DAY_MS, endOfDay, localDate } from './time';
 
 /**
  * A version's major part: its leading number (`2` of `2.1`, `v2` reads as written). A version that
@@ -23,6 +23,10 @@ export const roundId = (documentId: string, version: string) => `${documentId}@$
 
 /** Days people have to acknowledge, when the approval names no date. */
 export const ACKNOWLEDGE_WITHIN_DAYS = 14;
+/** When people asked at `now` must have acknowledged: the end of the `days`th day on the organisation's calendar. */
+export function acknowledgeDueAt(now: number, days: number, timeZone: string): string {
+  return endOfDay(addDays(localDate(now, timeZone), days), timeZone);
+}
 /** People per batch workflow: each batch mails, reminds and escalates its people on its own. */
 export const ACK_BATCH_SIZE = 200;
 /** Mails per activity call, so one call stays well inside its timeout. */
@@ -61,4 +65,40 @@ export interface AcknowledgementBatchInput {
 export function reminderAt(startedAt: string, dueAt: string): string | undefined {
   const at = Date.parse(dueAt) - ACK_REMIND_BEFORE_MS;
   return at > Date.parse(startedAt) ? new Date(at).toISOString() : undefined;
+}
+
+/** A document version as the register writes it: 1 to 20 letters, digits, dots or dashes. */
+export const DOCUMENT_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/;
+
+/** A round's workflow input from its record; people who join its audience later get ACKNOWLEDGE_WITHIN_DAYS. */
+export function roundStartInput(round: { id: string; documentId: string; version: string; dueAt: Date }, timeZone: string): AcknowledgementRoundInput {
+  return { roundId: round.id, documentId: round.documentId, version: round.version, dueAt: round.dueAt.toISOString(), withinDays: ACKNOWLEDGE_WITHIN_DAYS, timeZone };
+}
+
+/**
+ * The register's document a policy review's row names: by id (`POL-01`, or `POL-01 Access policy`)
+ * or by title, ignoring case and spacing. Undefined when none, or more than one, matches.
+ */
+export function namedDocument<D extends { id: string; title: string }>(name: string, docs: readonly D[]): D | undefined {
+  const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  const n = norm(name);
+  const byId = docs.filter((d) => n === norm(d.id) || (n.startsWith(norm(d.id)) && /^[\s:–—-]/.test(n.slice(d.id.length))));
+  const found = byId.length ? byId : docs.filter((d) => norm(d.title) === n);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** A policy review's approval, for the documents register. */
+export interface ApprovedPolicies {
+  reviewer: string;
+  approver: string;
+  approvedOn: string;
+  policies: Array<{ policy: string; version: string; changes: string; nextReview: string }>;
+}
+
+/** What the register made of it: new versions, the rows it could not take and why, rounds to start. */
+export interface RecordedPolicies {
+  recorded: string[];
+  unchanged: string[];
+  skipped: Array<{ policy: string; reason: string }>;
+  rounds: Array<{ input: AcknowledgementRoundInput; owner: string }>;
 }

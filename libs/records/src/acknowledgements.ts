@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { AcknowledgementRound, DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../db/src';
 import { majorVersion, roundId as roundIdOf, type AcknowledgementMailKind, type CalendarDate } from '../../domain/src';
 import type { PolicyFacts } from '../../templates/src';
@@ -56,6 +56,8 @@ export async function openBatch(db: DataSource, b: { roundId: string; batchKey: 
   return db.transaction(async (tx) => {
     const [held] = await tx.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM acknowledgement_requests WHERE batch_key = $1`, [b.batchKey]);
     if (held.n > 0) return held.n;
+    // The round's workflow runs: whoever started it (the API, a policy review), it needs no other start.
+    await tx.query(`UPDATE acknowledgement_rounds SET process_started_at = coalesce(process_started_at, now()) WHERE id = $1`, [b.roundId]);
     const rows = await tx.query<Array<{ person: string }>>(
       `INSERT INTO acknowledgement_requests (round_id, person, batch_key, status, due_at, created_at)
        SELECT r.id, p.email, $2, 'open', $3, now()
@@ -69,6 +71,11 @@ export async function openBatch(db: DataSource, b: { roundId: string; batchKey: 
     );
     return rows.length;
   });
+}
+
+/** The current rounds of these documents whose workflow has not begun (its start was lost, or is the caller's to make). */
+export function unstartedRounds(tx: EntityManager, documentIds: string[]): Promise<AcknowledgementRound[]> {
+  return tx.getRepository(AcknowledgementRound).findBy({ documentId: In(documentIds), processStartedAt: IsNull(), supersededAt: IsNull() });
 }
 
 /** Whether a newer major version has replaced the round. */

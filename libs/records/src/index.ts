@@ -9,3 +9,4 @@ export * from './process-starts';
 export * from './nonconformities';
 export * from './group-commit';
 export * from './acknowledgements';
+export * from './documents';

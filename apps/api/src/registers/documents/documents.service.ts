@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from '@temporalio/client';
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/config/src';
 import { AcknowledgementRound, DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../../../../libs/db/src';
-import { ACKNOWLEDGE_WITHIN_DAYS, asksAgain, DAY_MS, endOfDay, formatAudience, localDate, parseAudience } from '../../../../../libs/domain/src';
-import { appendEvidence, openRound, recordAcknowledgement, startOwnedProcess } from '../../../../../libs/records/src';
+import { ACKNOWLEDGE_WITHIN_DAYS, acknowledgeDueAt, endOfDay, formatAudience, localDate, parseAudience, roundStartInput } from '../../../../../libs/domain/src';
+import { appendEvidence, approveDocumentVersion, openRound, recordAcknowledgement, startOwnedProcess, unstartedRounds } from '../../../../../libs/records/src';
 import { processStarts } from '../../../../../libs/temporal/src/processes';
 import { TEMPORAL_CLIENT } from '../../../../../libs/temporal/src/temporal.module';
 import { insertIfNew } from '../../common/insert-if-new';
@@ -37,7 +37,6 @@ export class DocumentsService {
    */
   async addVersion(id: string, dto: DocumentVersionDto, approver: string, recordedBy: string | undefined): Promise<void> {
     const doc = await this.find(id);
-    const previous = (await this.get(id)).current;
     const today = localDate(Date.now(), this.config.timeZone);
     const errors = [
       ...(dto.nextReview <= dto.approvedOn ? [{ field: 'nextReview', message: 'nextReview must be after approvedOn' }] : []),
@@ -45,15 +44,11 @@ export class DocumentsService {
       ...(dto.acknowledgeBy !== undefined && dto.acknowledgeBy <= today ? [{ field: 'acknowledgeBy', message: `acknowledgeBy must be after today (${today})` }] : []),
     ];
     if (errors.length) throw ProblemException.invalid(errors);
-    const now = new Date();
-    const dueAt = dto.acknowledgeBy ? new Date(endOfDay(dto.acknowledgeBy, this.config.timeZone)) : new Date(now.getTime() + ACKNOWLEDGE_WITHIN_DAYS * DAY_MS);
-    const { acknowledgeBy: _dueDay, ...version } = dto;
-    const round = await this.db.transaction(async (tx) => {
-      if (!(await insertIfNew(tx, DocumentVersion, { ...version, approver, recordedBy: recordedBy ?? null, link: dto.link ?? null, documentId: id, createdAt: now }, 'version'))) return null;
-      await appendEvidence(tx, [{ key: `document:${id}:v${dto.version}`, at: now, actor: approver, process: 'documentControl', reference: id, kind: 'documentApproved', payload: { ...dto, approver, ...(recordedBy ? { recordedBy } : {}) } }]);
-      return doc.audience && asksAgain(previous?.version, dto.version) ? (await openRound(tx, { documentId: id, version: dto.version, dueAt, startedBy: approver })).round : undefined;
-    });
-    if (round === null) {
+    const acknowledgeBy = dto.acknowledgeBy ? new Date(endOfDay(dto.acknowledgeBy, this.config.timeZone)) : new Date(acknowledgeDueAt(Date.now(), ACKNOWLEDGE_WITHIN_DAYS, this.config.timeZone));
+    const { created, round } = await this.db.transaction((tx) =>
+      approveDocumentVersion(tx, { documentId: id, version: dto.version, author: dto.author, approver, recordedBy: recordedBy ?? null, approvedOn: dto.approvedOn, nextReview: dto.nextReview, summary: dto.summary, link: dto.link ?? null, acknowledgeBy }),
+    );
+    if (!created) {
       // A retry of an approval whose round did not start (Temporal was down) starts it now.
       await this.startRounds(id);
       throw new ProblemException(409, `Version ${dto.version} of ${id} exists: versions are never overwritten`, [{ field: 'version', message: 'already exists' }]);
@@ -70,20 +65,20 @@ export class DocumentsService {
       await tx.getRepository(DocumentRecord).update({ id }, { audience });
       await appendEvidence(tx, [{ key: `document:${id}:audience:${new Date().toISOString()}`, actor, process: 'documentControl', reference: id, kind: 'documentAudienceSet', payload: { audience } }]);
       if (!audience || !current) return undefined;
-      return (await openRound(tx, { documentId: id, version: current.version, dueAt: new Date(Date.now() + ACKNOWLEDGE_WITHIN_DAYS * DAY_MS), startedBy: actor })).round;
+      return (await openRound(tx, { documentId: id, version: current.version, dueAt: new Date(acknowledgeDueAt(Date.now(), ACKNOWLEDGE_WITHIN_DAYS, this.config.timeZone)), startedBy: actor })).round;
     });
     if (round && !round.supersededAt) await this.startRound(doc, round);
   }
 
   /** Starts the round's workflow unless it has begun (startOwnedProcess: the row remembers). */
   private async startRound(doc: DocumentRecord, round: Round): Promise<void> {
-    const input = { roundId: round.id, documentId: doc.id, version: round.version, dueAt: round.dueAt.toISOString(), withinDays: ACKNOWLEDGE_WITHIN_DAYS, timeZone: this.config.timeZone };
-    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, AcknowledgementRound, round, processStarts.acknowledgementRound(input, doc.owner));
+    const start = processStarts.acknowledgementRound(roundStartInput(round, this.config.timeZone), doc.owner);
+    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, AcknowledgementRound, round, start);
   }
 
   private async startRounds(id: string): Promise<void> {
     const doc = await this.find(id);
-    for (const round of await this.db.getRepository(AcknowledgementRound).findBy({ documentId: id, processStartedAt: IsNull(), supersededAt: IsNull() })) await this.startRound(doc, round);
+    for (const round of await unstartedRounds(this.db.manager, [id])) await this.startRound(doc, round);
   }
 
   /** The person acknowledges the version in force; the same acknowledgement again adds nothing. */

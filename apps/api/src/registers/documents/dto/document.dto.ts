@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { AUDIENCE_SYNTAX } from '../../../../../../libs/domain/src';
+import { AUDIENCE_SYNTAX, DOCUMENT_VERSION } from '../../../../../../libs/domain/src';
 import { IsAudience, IsCalendarDate, IsMailbox, MultiLine } from '../../../common/input-policy';
 import { email, trim, URL_OPTIONS } from '../../../common/validation';
 
@@ -23,7 +23,7 @@ export class AudienceDto {
 }
 
 export class DocumentVersionDto {
-  @ApiProperty({ example: '2.1' }) @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/, { message: 'version must be 1 to 20 letters, digits, dots or dashes' }) @IsString() version!: string;
+  @ApiProperty({ example: '2.1' }) @Matches(DOCUMENT_VERSION, { message: 'version must be 1 to 20 letters, digits, dots or dashes' }) @IsString() version!: string;
   @ApiProperty() @Transform(email) @IsMailbox({ message: 'author must be an email address' }) author!: string;
   @ApiPropertyOptional({ description: 'Who approved it, when the caller records the approval for them (needs the on-behalf scope); by default the caller' })
   @IsOptional() @Transform(email) @IsMailbox({ message: 'approver must be an email address' }) approver?: string;
