@@ -96,7 +96,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   /** One step done by one person through an emailed task with a form. */
   const task = async (s: NcStep, t: { key: string; title: string; instructions: string; assignee: string; form: TaskForm }) => {
     step = s;
-    dueAt = stepDueAt(s, now(), input.policy, input.deadlines);
+    dueAt = stepDueAt(s, now(), input.policy, input.deadlines, tz);
     publish();
     await progress();
     return runHumanTask({
@@ -229,7 +229,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
       );
 
       step = 'effectivenessWait';
-      const wait = effectivenessWaitMs(now(), input.policy, input.deadlines);
+      const wait = effectivenessWaitMs(now(), input.policy, input.deadlines, tz);
       dueAt = new Date(Date.now() + wait).toISOString();
       publish();
       await progress();
@@ -279,7 +279,7 @@ export async function correctiveAction(input: CorrectiveActionInput): Promise<Nc
   async function watchDeadline(): Promise<void> {
     if (!closeBy) return;
     const over = () => step === 'closed' || step === 'cancelled';
-    const warnAt = Date.parse(deadlineWarningAt(closeBy, input.raisedAt, input.policy));
+    const warnAt = Date.parse(deadlineWarningAt(closeBy, input.raisedAt, input.policy, tz));
     if (await condition(over, Math.max(0, warnAt - Date.now()))) return;
     await acts.notifyNc({
       ncNumber: nc,

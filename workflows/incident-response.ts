@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { IncidentProgress } from '../activities/incidents';
 import {
-  DAY_MS,
+  addDaysInZone,
   HOUR_MS,
   incidentAtStart,
   incidentForms,
@@ -221,7 +221,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
           title: 'post-incident review: root cause and lessons learned',
           instructions: 'Find the root cause, record the lessons learned, and say whether a control failed: a failed control raises a nonconformity.',
           assignee: input.handler,
-          dueAt: new Date(Date.now() + policy.reviewDays * DAY_MS).toISOString(),
+          dueAt: addDaysInZone(now(), policy.reviewDays, facts.timeZone),
           form: incidentForms.review(),
         }),
       );
@@ -247,7 +247,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
           title: 'approve closing the incident',
           instructions: 'Handling, reporting and the post-incident review are done: approve closing the incident.',
           assignee: input.ciso,
-          dueAt: new Date(Date.now() + policy.closureDays * DAY_MS).toISOString(),
+          dueAt: addDaysInZone(now(), policy.closureDays, facts.timeZone),
           form: incidentForms.closure(),
         }),
       );

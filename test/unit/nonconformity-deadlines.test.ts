@@ -8,6 +8,7 @@ import {
   effectivenessWaitMs,
   endOfDay,
   formErrors,
+  localDate,
   ncForms,
   notificationSchedule,
   stepDueAt,
@@ -165,5 +166,31 @@ describe('deadline arithmetic at any instant (a workflow computes these: one thr
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('NC days are days on the organisation calendar, across a change of summer time', () => {
+  const tz = 'Europe/Berlin';
+  // 23:30 in Berlin on 20 March 2027 (CET, UTC+1); summer time (CEST, UTC+2) begins on 28 March.
+  const lateEvening = '2027-03-20T22:30:00.000Z';
+
+  it('a step of 14 days ends at 23:30 on 3 April in Berlin, where 14 x 24 hours would end at 00:30 on the 4th', () => {
+    const due = stepDueAt('rootCause', lateEvening, policy, {}, tz);
+    expect(due).toBe('2027-04-03T21:30:00.000Z');
+    expect(localDate(due, tz)).toBe('2027-04-03');
+    // With a deadline that leaves room, the step still takes its 14 calendar days.
+    expect(stepDueAt('rootCause', lateEvening, policy, { planDueAt: '2027-06-30T21:59:00.000Z' }, tz)).toBe('2027-04-03T21:30:00.000Z');
+  });
+
+  it('the effectiveness wait is its days on the calendar (one hour short of 30 x 24 hours here)', () => {
+    expect(policy.effectivenessWaitDays).toBe(30);
+    expect(effectivenessWaitMs(lateEvening, policy, {}, tz)).toBe(30 * DAY_MS - 60 * 60 * 1000);
+  });
+
+  it('the warning comes its days before the deadline on the calendar, at the same wall-clock time', () => {
+    const closeBy = endOfDay('2027-04-05', tz); // 23:59 CEST
+    expect(policy.deadlineWarningDays).toBe(14);
+    const warning = deadlineWarningAt(closeBy, '2027-01-04T08:00:00.000Z', policy, tz);
+    expect(warning).toBe(endOfDay('2027-03-22', tz)); // 23:59 CET
   });
 });

@@ -5,7 +5,7 @@
  */
 import { approvalForm, type TaskForm } from './forms';
 import type { TaskReminderPolicy } from './tasks';
-import { addDays, DAY_MS, endOfDay, HOUR_MS, localDate, type CalendarDate } from './time';
+import { addDays, addDaysInZone, DAY_MS, endOfDay, HOUR_MS, localDate, type CalendarDate } from './time';
 
 export const NC_SOURCES = ['internalAudit', 'externalAudit', 'incident', 'monitoring', 'staffReport'] as const;
 export type NcSource = (typeof NC_SOURCES)[number];
@@ -146,10 +146,10 @@ function floorMs(policy: CorrectiveActionPolicy, now?: string, closeBy?: string)
  * rest shared in proportion to their days. Recomputed when each step starts, so a step done early
  * leaves more to the ones after it.
  */
-function shareMs(now: string, deadline: number, chain: number[], floor: number): number {
+function shareMs(now: string, deadline: number, chain: number[], floor: number, timeZone: string): number {
   const available = Math.max(0, deadline - ms(now));
   const wanted = chain.reduce((a, b) => a + b, 0);
-  if (wanted * DAY_MS <= available) return chain[0] * DAY_MS;
+  if (ms(addDaysInZone(now, wanted, timeZone)) <= deadline) return ms(addDaysInZone(now, chain[0], timeZone)) - ms(now);
   const each = Math.min(floor, Math.floor(available / chain.length));
   return each + (wanted ? Math.floor(((available - each * chain.length) * chain[0]) / wanted) : 0);
 }
@@ -170,17 +170,17 @@ export function closingReserveMs(now: string, policy: CorrectiveActionPolicy, cl
  * latest moment that still leaves the actions a floor and the closing steps their reserve before
  * `closeBy`; the closing steps share the time to `closeBy`. Every step gets a real share.
  */
-export function stepDueAt(step: NcStep, now: string, policy: CorrectiveActionPolicy, deadlines: BodyDeadlines): string {
+export function stepDueAt(step: NcStep, now: string, policy: CorrectiveActionPolicy, deadlines: BodyDeadlines, timeZone = 'UTC'): string {
   const { planDueAt, closeBy } = deadlines;
   const chain = (steps: NcStep[]) => steps.slice(steps.indexOf(step)).map((s) => stepDays(policy, s));
-  const plain = ms(now) + stepDays(policy, step) * DAY_MS;
+  const plain = ms(addDaysInZone(now, stepDays(policy, step), timeZone));
   const floor = floorMs(policy, now, closeBy);
   if (PLAN_STEPS.includes(step)) {
     const bounds = [planDueAt ? ms(planDueAt) : Infinity, closeBy ? ms(closeBy) - closingReserveMs(now, policy, closeBy) - floor : Infinity];
     const deadline = Math.min(...bounds);
-    return iso(deadline === Infinity ? plain : ms(now) + shareMs(now, deadline, chain(PLAN_STEPS), floor));
+    return iso(deadline === Infinity ? plain : ms(now) + shareMs(now, deadline, chain(PLAN_STEPS), floor, timeZone));
   }
-  if (CLOSING_STEPS.includes(step) && closeBy) return iso(ms(now) + shareMs(now, ms(closeBy), chain(CLOSING_STEPS), floor));
+  if (CLOSING_STEPS.includes(step) && closeBy) return iso(ms(now) + shareMs(now, ms(closeBy), chain(CLOSING_STEPS), floor, timeZone));
   return iso(plain);
 }
 
@@ -199,15 +199,15 @@ export function actionsDueBy(now: string, policy: CorrectiveActionPolicy, closeB
  * How long to wait before the effectiveness review. With a closure deadline the wait shrinks so
  * that review, ISMS changes and closure still fit before it (DOMAIN.md: majors closed in time).
  */
-export function effectivenessWaitMs(now: string, policy: CorrectiveActionPolicy, deadlines: BodyDeadlines): number {
-  const wanted = policy.effectivenessWaitDays * DAY_MS;
+export function effectivenessWaitMs(now: string, policy: CorrectiveActionPolicy, deadlines: BodyDeadlines, timeZone = 'UTC'): number {
+  const wanted = ms(addDaysInZone(now, policy.effectivenessWaitDays, timeZone)) - ms(now);
   if (!deadlines.closeBy) return wanted;
   return Math.max(0, Math.min(wanted, ms(deadlines.closeBy) - ms(now) - closingReserveMs(now, policy, deadlines.closeBy)));
 }
 
 /** When to warn the ISMS manager: `deadlineWarningDays` before `closeBy`, or halfway there when the NC started closer to it. */
-export function deadlineWarningAt(closeBy: string, startedAt: string, policy: CorrectiveActionPolicy): string {
-  return iso(ms(closeBy) - Math.min(policy.deadlineWarningDays * DAY_MS, Math.floor(Math.max(0, ms(closeBy) - ms(startedAt)) / 2)));
+export function deadlineWarningAt(closeBy: string, startedAt: string, policy: CorrectiveActionPolicy, timeZone = 'UTC'): string {
+  return iso(Math.max(ms(addDaysInZone(closeBy, -policy.deadlineWarningDays, timeZone)), ms(closeBy) - Math.floor(Math.max(0, ms(closeBy) - ms(startedAt)) / 2)));
 }
 
 /**

@@ -40,6 +40,15 @@ export function addMonthsInZone(instant: string, months: number, timeZone: strin
   return iso(later.toPlainDateTime().toZonedDateTime(timeZone, { disambiguation: 'compatible' }));
 }
 
+/**
+ * Whole days later (or earlier) on the organisation's calendar: the same wall-clock time `days`
+ * days on, so "14 days" across a DST change still ends on the 14th day there, not an hour off it
+ * (and, late in the evening, on the wrong day). A skipped time moves forward, a repeated one is the earlier.
+ */
+export function addDaysInZone(instant: string, days: number, timeZone: string): string {
+  return iso(zoned(instant, timeZone).add({ days }));
+}
+
 /** The calendar day it is at `instant` (ISO or epoch ms) in `timeZone`. */
 export function localDate(instant: string | number, timeZone: string): CalendarDate {
   return zoned(instant, timeZone).toPlainDate().toString();
