@@ -107,4 +107,14 @@ describe('the staff directory', () => {
     expect(elsewhere.status).toBeGreaterThanOrEqual(400);
     expect(elsewhere.status).toBeLessThan(500);
   });
+
+  it('a company-sized staff file (10,000 people) is imported whole, each person logged once', async () => {
+    const company = `Company-${pid}`;
+    const lines = Array.from({ length: 10_000 }, (_, i) => `${at(`staff${i}`)},Person ${i},${company},2024-01-08`);
+    const res = await importFile(`email,name,department,startDate\n${lines.join('\n')}\n`);
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ received: 10_000, created: 10_000, rejected: 0 });
+    expect((await json(sys.api(`/people?audience=${encodeURIComponent(`department:${company}`)}&limit=1`))).total).toBe(10_000);
+    expect(await evidence(at('staff9999'))).toEqual(['people:personRecorded']);
+  });
 });

@@ -48,6 +48,7 @@ export async function appendEvidence(manager: EntityManager, entries: Evidence[]
       rows.push(row);
       prev = row;
     }
-    if (rows.length) await tx.getRepository(EvidenceEntry).insert(rows);
+    // In slices: one INSERT holds at most 65,535 parameters (a staff file of 10,000 people is 110,000).
+    for (let i = 0; i < rows.length; i += 1000) await tx.getRepository(EvidenceEntry).insert(rows.slice(i, i + 1000));
   });
 }
