@@ -13,7 +13,7 @@ import { processStarts } from '../libs/temporal/src/processes';
 import { startProcess } from '../libs/temporal/src/start-process';
 import { BENCH_DIR, cpuMs, pool, round, rssMb, rssSampler, summarise, type BenchStack, type Mail } from './stack';
 
-type Log = (m: string) => void;
+export type Log = (m: string) => void;
 
 /** A client of the ismsflow API, as a ticketing system would be. */
 export function apiClient(baseUrl: string, key: string) {
@@ -30,10 +30,10 @@ export function apiClient(baseUrl: string, key: string) {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, ms };
   };
 }
-type Api = ReturnType<typeof apiClient>;
+export type Api = ReturnType<typeof apiClient>;
 
 /** Waits for mails matching `match`, `count` of them, and returns their arrival times. */
-function mailWatcher(stack: BenchStack, match: (m: Mail) => string | undefined) {
+export function mailWatcher(stack: BenchStack, match: (m: Mail) => string | undefined) {
   const seen = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();
   const off = stack.onMail((m) => {
