@@ -10,10 +10,16 @@ import { createTimeSkippingEnv } from '../support/temporal-env';
 
 describe('policy acknowledgement rounds on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
+  let simulatedOwners: string;
   beforeAll(async () => {
+    simulatedOwners = await simulatedOwnersBundle();
+  }, 120_000);
+  // A fresh server per test: a round's batches outlive it, and their timers, with no worker left to
+  // poll their queue, would stop the next test's time from moving.
+  beforeEach(async () => {
     env = await createTimeSkippingEnv();
   });
-  afterAll(() => env?.teardown());
+  afterEach(() => env?.teardown());
 
   let n = 0;
   async function withWorker<T>(test: (ctx: { fake: ReturnType<typeof recordingActivities>; taskQueue: string; t0: number }) => Promise<T>): Promise<T> {
@@ -89,6 +95,8 @@ describe('policy acknowledgement rounds on the time-skipping server', () => {
     const dueAt = new Date((await env.currentTimeMs()) + 30 * DAY_MS).toISOString();
     const round = { roundId: 'POL-03@4', documentId: 'POL-03', version: '4.0', dueAt, withinDays: 14, timeZone: ACME.timeZone };
     fake.answers.recordApprovedPolicies = () => ({ recorded: ['POL-03 4.0'], unchanged: [], skipped: [], rounds: [{ input: round, owner: 'isms@acme.example' }] });
+    // The round itself is tested above: here it ends at once, so only the review's timers remain.
+    fake.answers.openAcknowledgementBatch = () => ({ people: 0, superseded: true });
     const input: ProgrammeActivityInput = {
       cycleId: 'acme:review',
       activity: { id: 'policyReview-1', kind: 'policyReview', due: dueAt.slice(0, 10), forAudit: 'surveillance1' },
@@ -97,17 +105,18 @@ describe('policy acknowledgement rounds on the time-skipping server', () => {
       organisation: ACME,
       taskPolicy: DEFAULT_REMINDER_POLICY,
     };
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'policy-review', workflowBundle: { code: await simulatedOwnersBundle() }, activities: fake.activities });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'policy-review', workflowBundle: { code: simulatedOwners }, activities: fake.activities });
     const result = await worker.runUntil(async () => {
       const done = await env.client.workflow.execute(policyReview, { args: [input], taskQueue: 'policy-review', workflowId: 'acme:review/policyReview-1' });
       // The round is a process of its own: it outlives the review (ABANDON) and carries the input handed back.
       const started = await env.client.workflow.getHandle(`ack:${round.roundId}`).describe();
       expect(started.type).toBe('acknowledgementRound');
+      await env.client.workflow.getHandle(`ack:${round.roundId}`).result();
       return done;
     });
     const [call] = fake.callsOf('recordApprovedPolicies');
     // The people who did the review and the approval, as their tasks recorded them, and every row of the form.
     expect(call.args).toMatchObject({ reviewer: 'policyreview@acme.example', approver: ACME.topManagement[0], policies: [{ policy: expect.any(String), version: expect.any(String), nextReview: expect.any(String) }] });
     expect(result.summary).toMatch(/1 new version\(s\) in the documents register/);
-  });
+  }, 120_000);
 });
