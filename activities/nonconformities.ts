@@ -89,9 +89,8 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
       timeZone?: string;
     }): Promise<{ ncNumber: string; start?: CorrectiveActionInput }> {
       const ismsManager = req.ismsManager ?? config.nc.ismsManager ?? req.owner;
-      const { timeZone, ...fields } = req;
-      const { nc } = await createNonconformity(db, { ...fields, ismsManager, requestHash: req.sourceRef });
-      return nc.processStartedAt ? { ncNumber: nc.id } : { ncNumber: nc.id, start: correctiveActionInput(nc, config, timeZone) };
+      const { nc } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
+      return nc.processStartedAt ? { ncNumber: nc.id } : { ncNumber: nc.id, start: correctiveActionInput(nc, config) };
     },
 
     /** A notice about an NC (deadline warning, missed deadline), sent once per key. */

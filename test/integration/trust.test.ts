@@ -120,6 +120,35 @@ describe('no request can wedge a process, no person can act as another', () => {
     expect((await json(sys.api(`/documents/${docId}/acknowledgements`, { method: 'POST', key: onBehalf, json: { person: reader } }))).acknowledgements).toContainEqual(expect.objectContaining({ person: reader, recordedBy: recorder }));
   });
 
+  it('a ticket event names the person who did it only with a key allowed to, and the record keeps both; the reporting key stands beside the reporter', async () => {
+    const { key: siem, name: siemName } = await createApiKey(sys.db, `trust-siem-${pid}`, 'integration', ['read', 'incidents:write']);
+    const { key: sync, name: syncName } = await createApiKey(sys.db, `trust-itsm-${pid}`, 'integration', ['read', 'incidents:write', 'on-behalf']);
+    const ticketId = `WHO-${pid}`;
+    const id = `zendesk:${ticketId}`;
+    const reported = await sys.api('/incidents', { method: 'POST', key: siem, json: { system: 'zendesk', ticketId, title: 'T', description: 'D', detectedAt: `${today}T08:00:00Z`, reportedBy: 'soc@example.com', triage: { isIncident: true, category: 'malware', severity: 'low', personalData: false } } });
+    expect(reported.status).toBe(201);
+    const events = (key: string, list: unknown[]) => sys.api(`/incidents/${id}/events`, { method: 'POST', key, json: list });
+
+    // Naming someone else without on-behalf refuses the whole batch, naming the field.
+    const forged = await events(siem, [{ eventId: 'ok', type: 'comment', comment: 'Seen' }, { eventId: 'forged', type: 'contained', by: manager }]);
+    expect(forged.status).toBe(403);
+    expect((await json(forged)).errors).toEqual([{ field: '1.by', message: 'leave it out, or use a key with the scope on-behalf' }]);
+    expect((await events(siem, [{ eventId: 'own', type: 'comment', comment: 'Seen by the SIEM' }])).status).toBe(202);
+    expect((await events(sync, [{ eventId: 'named', type: 'contained', by: manager }])).status).toBe(202);
+
+    type Entry = { kind: string; actor: string; data: Record<string, unknown> };
+    const timeline = await until('both events recorded', async () => {
+      const t = (await json(sys.api(`/incidents/${id}`))).timeline as Entry[];
+      return t.some((e) => e.data.eventId === 'own') && t.some((e) => e.data.eventId === 'named') ? t : undefined;
+    });
+    const byEvent = (eventId: string) => timeline.find((e) => e.data.eventId === eventId);
+    expect(byEvent('own')).toMatchObject({ actor: siemName });
+    expect(byEvent('named')).toMatchObject({ actor: manager, data: { recordedBy: syncName } });
+    expect(byEvent('ok')).toBeUndefined();
+    expect(byEvent('forged')).toBeUndefined();
+    expect(timeline.find((e) => e.kind === 'reported')).toMatchObject({ actor: 'soc@example.com', data: { recordedBy: siemName } });
+  });
+
   it('a POST without a body to a task page or the dashboard is a 4xx, not a 500', async () => {
     const task = await newTask(`Empty post ${pid}`);
     const link = linkIn(await mailbox.waitFor(owner, new RegExp(`Empty post ${pid}`)));

@@ -51,6 +51,8 @@ export async function startSystem(overrides: Overrides = {}, wrap?: Parameters<t
     api,
     db,
     worker,
+    /** The API's Nest application, for a provider a test drives itself (the pending-starts sweep). */
+    app,
     async close() {
       await app.close();
       await worker.close();

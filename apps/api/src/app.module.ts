@@ -20,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NonconformitiesModule } from './nonconformities/nonconformities.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PendingStartsModule } from './pending-starts/pending-starts.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
@@ -30,7 +31,7 @@ export class AppModule {
       imports: [
         // Named `default` so its headers are the standard ones (Retry-After, not Retry-After-<name>).
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.api.rateLimitPerMinute }] }),
-        ConfigModule.forRoot(config), DbModule, AuthModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, AcknowledgementsModule, PagesModule],
+        ConfigModule.forRoot(config), DbModule, AuthModule, MailModule, TemporalModule, HealthModule, TasksModule, NonconformitiesModule, IncidentsModule, OrganisationsModule, CertificationModule, EvidenceModule, RegistersModule, AcknowledgementsModule, PagesModule, PendingStartsModule],
       providers: [
         AuditLog,
         // Rate limits first: a flood is refused before its keys are looked up.

@@ -88,6 +88,8 @@ export interface IncidentInput {
   detectedAt: string;
   reportedAt: string;
   reportedBy: string;
+  /** The caller (API key, webhook) who reported it, when not the reporter named. */
+  recordedBy?: string;
   affectedAssets: string[];
   /** When the organisation became aware as the ticket says (by default the ticket's creation); triage may record a later one. */
   awareAt: string;

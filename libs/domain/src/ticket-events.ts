@@ -20,7 +20,12 @@ export interface TicketEvent {
   eventId: string;
   type: TicketEventType;
   at: string;
+  /** Who did it: the caller, or the person the caller names (a ticketing system, a key with the on-behalf scope). */
   by?: string;
+  /** The caller who recorded it for `by`, when that is someone else. */
+  recordedBy?: string;
+  /** The person a ticket named where the caller may not name people: kept as the ticket said, not as the actor. */
+  ticketUser?: string;
   severity?: IncidentSeverity;
   evidence?: string[];
   comment?: string;
@@ -35,7 +40,7 @@ export function ticketEventProblem(e: TicketEvent): string | undefined {
   if (!line(e.eventId, 200) || !e.eventId) return 'eventId must be a single line of at most 200 characters';
   if (!(TICKET_EVENT_TYPES as readonly string[]).includes(e.type)) return `type must be one of: ${TICKET_EVENT_TYPES.join(', ')}`;
   if (typeof e.at !== 'string' || !isDateTime(e.at)) return 'at must be a date-time';
-  if (e.by !== undefined && !line(e.by, 254)) return 'by must be a single line of at most 254 characters';
+  for (const who of ['by', 'recordedBy', 'ticketUser'] as const) if (e[who] !== undefined && !line(e[who], 254)) return `${who} must be a single line of at most 254 characters`;
   if (e.severity !== undefined && !(INCIDENT_SEVERITIES as readonly string[]).includes(e.severity)) return `severity must be one of: ${INCIDENT_SEVERITIES.join(', ')}`;
   if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 10_000 || textProblem(e.comment))) return 'comment must be text of at most 10,000 characters';
   if (e.evidence !== undefined && (!Array.isArray(e.evidence) || e.evidence.length > 20 || e.evidence.some((u) => typeof u !== 'string' || !isHttpUrl(u) || !line(u, 2000)))) return 'evidence must be at most 20 http(s) links';

@@ -23,6 +23,8 @@ export interface NewNonconformity {
   raisedBy: string;
   idempotencyKey?: string;
   requestHash: string;
+  /** The raising organisation's calendar, when not ORGANISATION_TIME_ZONE's. */
+  timeZone?: string;
 }
 
 /** The NC with the same idempotency key, or the same source reference, if one was raised. */
@@ -66,6 +68,7 @@ export async function createNonconformity(db: DataSource, n: NewNonconformity): 
         raisedBy: n.raisedBy,
         idempotencyKey: n.idempotencyKey ?? null,
         requestHash: n.requestHash,
+        timeZone: n.timeZone ?? null,
       });
       await tx.getRepository(Nonconformity).insert(row);
       const raised = { key: 'raised', kind: 'raised', at: row.raisedAt, actor: n.raisedBy, data: { source: n.source, sourceRef: n.sourceRef ?? '', classification: n.classification, owner: n.owner } };
@@ -87,7 +90,7 @@ export function ncEvidence(ncNumber: string, entry: { key: string; kind: string;
 }
 
 /** What the correctiveAction workflow of a recorded NC starts with. */
-export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig, 'nc' | 'tasks' | 'timeZone'>, timeZone?: string): CorrectiveActionInput {
+export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig, 'nc' | 'tasks' | 'timeZone'>): CorrectiveActionInput {
   return {
     ncNumber: nc.id,
     source: nc.source as NcSource,
@@ -104,6 +107,6 @@ export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig,
     deadlines: { planDueAt: nc.planDueAt?.toISOString(), closeBy: nc.closeBy?.toISOString() },
     policy: config.nc.policy,
     taskPolicy: config.tasks.policy,
-    timeZone: timeZone ?? config.timeZone,
+    timeZone: nc.timeZone ?? config.timeZone,
   };
 }

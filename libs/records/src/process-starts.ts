@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { AcknowledgementRound, CertificationCycle, Incident, Nonconformity } from '../../db/src';
 import type { ProcessStart, ProcessType } from '../../temporal/src/processes';
 import { startProcess } from '../../temporal/src/start-process';
@@ -41,4 +41,43 @@ function beganMarks(db: DataSource, owner: ProcessOwner): GroupCommit<string> {
   let batch = byOwner.get(owner);
   if (!batch) byOwner.set(owner, (batch = new GroupCommit((ids) => db.getRepository(owner).update({ id: In(ids) }, processBegan))));
   return batch;
+}
+
+/** How long a row may wait for its process before the sweep starts it: far longer than any request takes. */
+export const PENDING_START_AFTER_MS = 60_000;
+
+/**
+ * Rows whose process has not begun though they were written more than PENDING_START_AFTER_MS ago
+ * (dated by `datedBy`): a start lost when the API stopped between the row and the start, and no
+ * client asked again. Oldest first, at most `limit`; the sweep starts them from the row.
+ */
+export function notBegun<T extends InstanceType<ProcessOwner>>(
+  db: EntityManager,
+  owner: { new (): T },
+  datedBy: 'raisedAt' | 'reportedAt' | 'createdAt',
+  now: number,
+  also: FindOptionsWhere<T> = {},
+  limit = 100,
+): Promise<T[]> {
+  const where = { ...also, processStartedAt: IsNull(), [datedBy]: LessThan(new Date(now - PENDING_START_AFTER_MS)) } as FindOptionsWhere<T>;
+  return db.getRepository(owner).find({ where, order: { [datedBy]: 'ASC' } as never, take: limit });
+}
+
+/** Starts each row's process in turn; one that fails (its input no longer valid, Temporal down) does not stop the rest. */
+export async function startEach<T extends { id: string }>(rows: T[], start: (row: T) => Promise<void>): Promise<PendingStartsResult> {
+  const result: PendingStartsResult = { started: [], failed: [] };
+  for (const row of rows) {
+    try {
+      await start(row);
+      result.started.push(row.id);
+    } catch (err) {
+      result.failed.push({ id: row.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return result;
+}
+
+export interface PendingStartsResult {
+  started: string[];
+  failed: Array<{ id: string; error: string }>;
 }

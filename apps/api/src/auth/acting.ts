@@ -22,3 +22,13 @@ export function acting(caller: Caller, named: string | undefined, field: string)
   }
   return { actor: named, recordedBy: caller.name };
 }
+
+/**
+ * The people a ticketing system's delivery names, as the record keeps them: the actor when the
+ * caller may name people (a signed webhook, a key with on-behalf), and then the caller beside them;
+ * otherwise the caller is the actor and the named person is kept as what the ticket said.
+ */
+export function asTicketSays<E extends { by?: string }>(caller: Caller, e: E): E & { recordedBy?: string; ticketUser?: string } {
+  if (e.by === undefined || e.by === caller.name) return { ...e, by: caller.name };
+  return hasScope(caller, 'on-behalf') ? { ...e, recordedBy: caller.name } : { ...e, by: caller.name, ticketUser: e.by };
+}

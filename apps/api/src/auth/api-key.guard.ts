@@ -80,7 +80,8 @@ export class ApiKeyGuard implements CanActivate {
         { field: 'X-Hub-Signature', message: 'sha256=<HMAC-SHA256 of the body with the shared secret, hex or base64> is required' },
       ]);
     }
-    return { id: null, name: `${system} webhook`, role: 'integration', scopes: ['incidents:write'] };
+    // The ticketing system names its own users (who resolved, who commented): what on-behalf is for.
+    return { id: null, name: `${system} webhook`, role: 'integration', scopes: ['incidents:write', 'on-behalf'] };
   }
 
   private async keyHolder(req: AuthedRequest, res: Response): Promise<Caller> {

@@ -3,5 +3,5 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { CertificationController } from './certification.controller';
 import { CertificationService } from './certification.service';
 
-@Module({ imports: [OrganisationsModule], controllers: [CertificationController], providers: [CertificationService] })
+@Module({ imports: [OrganisationsModule], controllers: [CertificationController], providers: [CertificationService], exports: [CertificationService] })
 export class CertificationModule {}

@@ -22,7 +22,7 @@ import {
 import { calendarToken } from '../../../../libs/security/src';
 import { bookAuditUpdate, cycleStateQuery, recordAuditResultUpdate, significantChangeUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
-import { startOwnedProcess } from '../../../../libs/records/src';
+import { notBegun, startEach, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -79,6 +79,14 @@ export class CertificationService {
     // A retry after a failed start converges on the same workflow; a cycle that began is not started again.
     await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, CertificationCycle, row, processStarts.cycle(input));
     return { cycle: this.toJson(await this.find(input.cycleId), await this.view(row)), created };
+  }
+
+  /** The sweep: cycles whose start was lost are started from their stored request (see PendingStarts). */
+  async startPending(now = Date.now()): Promise<PendingStartsResult> {
+    return startEach(await notBegun(this.db.manager, CertificationCycle, 'createdAt', now), async (row) => {
+      const start = processStarts.cycle(await this.plan(row.request as unknown as CreateCycleDto));
+      await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, CertificationCycle, row, start);
+    });
   }
 
   /** The workflow's input from the request and the organisation, checked against the rules. */

@@ -5,7 +5,7 @@ import { In, type DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { hydrate, Incident, IncidentEntry, Organisation, TaskRecord } from '../../../../libs/db/src';
-import { startOwnedProcess } from '../../../../libs/records/src';
+import { notBegun, startEach, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
 import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
@@ -24,7 +24,8 @@ export class IncidentsService {
   ) {}
 
   /** One incident per (system, ticket id): a repeated webhook returns the same one and starts nothing new. */
-  async report(dto: ReportIncidentDto): Promise<{ incident: Incident; created: boolean }> {
+  /** `recordedBy`: the caller who reported it (the reporter named is who noticed it, often in another system). */
+  async report(dto: ReportIncidentDto, recordedBy: string): Promise<{ incident: Incident; created: boolean }> {
     const people = { handler: dto.handler ?? this.config.incidents.handler, dpo: dto.dpo ?? this.config.incidents.dpo, ciso: dto.ciso ?? this.config.incidents.ciso };
     const missing: FieldError[] = Object.entries({ ...people, ismsManager: this.config.nc.ismsManager ?? people.ciso })
       .filter(([, v]) => !v)
@@ -43,6 +44,7 @@ export class IncidentsService {
       detectedAt: new Date(dto.detectedAt).toISOString(),
       reportedAt: now,
       reportedBy: dto.reportedBy,
+      ...(recordedBy !== dto.reportedBy ? { recordedBy } : {}),
       affectedAssets: dto.affectedAssets ?? [],
       // The clocks count from awareness; without one given it is the earliest recorded moment, the
       // ticket's creation (never the webhook's arrival, which a delay or a replay makes late).
@@ -88,8 +90,17 @@ export class IncidentsService {
     const incident = row ? hydrate(this.db, Incident, row) : await this.find(id);
     // Started from the stored input, so a retry after a failed start converges on the same workflow;
     // once it began, never again (ServiceNow sends the whole record on every change, for days).
-    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, Incident, incident, processStarts.incident(incident.input as unknown as IncidentInput));
+    await this.startWorkflow(incident);
     return { incident, created: row !== undefined };
+  }
+
+  /** The sweep: incidents whose start was lost are started from their stored input (see PendingStarts). */
+  async startPending(now = Date.now()): Promise<PendingStartsResult> {
+    return startEach(await notBegun(this.db.manager, Incident, 'reportedAt', now), (incident) => this.startWorkflow(incident));
+  }
+
+  private async startWorkflow(incident: Incident): Promise<void> {
+    await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, Incident, incident, processStarts.incident(incident.input as unknown as IncidentInput));
   }
 
   /**

@@ -5,6 +5,7 @@ import type { AcknowledgementMailKind } from '../../../domain/src';
 
 /** One round per document and major version (`POL-01@2`); its workflow asks the audience, batch by batch. */
 @Entity('acknowledgement_rounds')
+@Index('IDX_acknowledgement_rounds_not_started', ['createdAt'], { where: '"process_started_at" IS NULL' })
 export class AcknowledgementRound {
   @PrimaryColumn({ type: 'text' }) id!: string;
   @Column({ type: 'text', name: 'document_id' }) @Index('IDX_acknowledgement_rounds_document') documentId!: string;

@@ -5,6 +5,7 @@ import type { CycleView, RegulatoryDeadline } from '../../../domain/src';
 
 /** One nonconformity (ISO 27001 clause 10.2): what went wrong, and where its correction stands. */
 @Entity('nonconformities')
+@Index('IDX_nonconformities_not_started', ['raisedAt'], { where: '"process_started_at" IS NULL' })
 @Index('IDX_nc_status', ['status'])
 @Index('IDX_nc_owner_status', ['owner', 'status'])
 @Index('UQ_nc_source_ref', ['source', 'sourceRef'], { unique: true, where: '"source_ref" IS NOT NULL' })
@@ -32,6 +33,8 @@ export class Nonconformity {
   @Column({ type: 'text', name: 'closed_by', nullable: true }) closedBy!: string | null;
   @Column({ type: 'text', name: 'idempotency_key', nullable: true, unique: true }) idempotencyKey!: string | null;
   @Column({ type: 'text', name: 'request_hash' }) requestHash!: string;
+  /** The calendar its days are counted on (the raising cycle's or incident's organisation); null: ORGANISATION_TIME_ZONE. */
+  @Column({ type: 'text', name: 'time_zone', nullable: true }) timeZone!: string | null;
   /** When its process began: set once, it is never started again (a redelivery, a retry, after retention). */
   @Column({ type: 'timestamptz', name: 'process_started_at', nullable: true }) processStartedAt!: Date | null;
 }
@@ -63,6 +66,7 @@ export class NcCounter {
 
 /** One incident, keyed by its ticket (`jira:SEC-42`); the row shows where it stands. */
 @Entity('incidents')
+@Index('IDX_incidents_not_started', ['reportedAt'], { where: '"process_started_at" IS NULL' })
 @Index('IDX_incidents_step', ['step'])
 export class Incident {
   @PrimaryColumn({ type: 'text' }) id!: string;
@@ -141,6 +145,7 @@ export class Organisation {
  * request that set it up, and the view its workflow last wrote (plan, audits, status).
  */
 @Entity('certification_cycles')
+@Index('IDX_certification_cycles_not_started', ['createdAt'], { where: '"process_started_at" IS NULL' })
 export class CertificationCycle {
   @PrimaryColumn({ type: 'text' }) id!: string;
   @Column({ type: 'text', name: 'organisation_id' }) @Index('IDX_certification_cycles_organisation') organisationId!: string;

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
 
-@Module({ controllers: [DocumentsController], providers: [DocumentsService] })
+@Module({ controllers: [DocumentsController], providers: [DocumentsService], exports: [DocumentsService] })
 export class DocumentsModule {}

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from '@temporalio/client';
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/config/src';
 import { AcknowledgementRound, DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../../../../libs/db/src';
 import { ACKNOWLEDGE_WITHIN_DAYS, acknowledgeDueAt, endOfDay, formatAudience, localDate, parseAudience, roundStartInput } from '../../../../../libs/domain/src';
-import { appendEvidence, approveDocumentVersion, openRound, recordAcknowledgement, startOwnedProcess, unstartedRounds } from '../../../../../libs/records/src';
+import { appendEvidence, approveDocumentVersion, openRound, notBegun, startEach, type PendingStartsResult, recordAcknowledgement, startOwnedProcess, unstartedRounds } from '../../../../../libs/records/src';
 import { processStarts } from '../../../../../libs/temporal/src/processes';
 import { TEMPORAL_CLIENT } from '../../../../../libs/temporal/src/temporal.module';
 import { insertIfNew } from '../../common/insert-if-new';
@@ -74,6 +74,12 @@ export class DocumentsService {
   private async startRound(doc: DocumentRecord, round: Round): Promise<void> {
     const start = processStarts.acknowledgementRound(roundStartInput(round, this.config.timeZone), doc.owner);
     await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, AcknowledgementRound, round, start);
+  }
+
+  /** The sweep: acknowledgement rounds whose start was lost are started (see PendingStarts). */
+  async startPending(now = Date.now()): Promise<PendingStartsResult> {
+    const rounds = await notBegun(this.db.manager, AcknowledgementRound, 'createdAt', now, { supersededAt: IsNull() });
+    return startEach(rounds, async (round) => this.startRound(await this.find(round.documentId), round));
   }
 
   private async startRounds(id: string): Promise<void> {
