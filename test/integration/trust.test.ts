@@ -1,3 +1,4 @@
+import AdmZip from 'adm-zip';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../libs/devstack/src/processes';
@@ -189,6 +190,12 @@ describe('no request can wedge a process, no person can act as another', () => {
     expect(line).toContain(`'=HYPERLINK`);
     expect(line).toContain(`'+cmd|calc`);
     expect(line).not.toMatch(/(^|,)"?[=+@-]/);
+    // The evidence pack's copy of the register too.
+    const zip = new AdmZip(Buffer.from(await (await sys.api(`/evidence-pack?from=${today}&to=${today}`)).arrayBuffer()));
+    const packed = zip.readAsText('suppliers.csv').split('\n').find((l) => l.includes(`${pid}`))!;
+    expect(packed).toContain(`'=HYPERLINK`);
+    expect(packed).toContain(`'+cmd|calc`);
+    expect(packed).not.toMatch(/(^|,)"?[=+@-]/);
   });
 });
 
