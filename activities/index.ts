@@ -1,6 +1,7 @@
 import { createAcknowledgementActivities, type AcknowledgementActivityDeps } from './acknowledgements';
 import { createCycleActivities, type CycleActivityDeps } from './cycles';
 import { classifyFailures } from './failures';
+import { createImprovementActivities } from './improvements';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createNcActivities, type NcActivityDeps } from './nonconformities';
 import { createRiskActivities } from './risks';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCycleActivities(deps),
     ...createRiskActivities(deps),
     ...createAcknowledgementActivities(deps),
+    ...createImprovementActivities(deps),
   });
 }
 

@@ -95,11 +95,21 @@ export async function internalAudit(input: ProgrammeActivityInput): Promise<Prog
     form: programmeForms.auditReport(),
   });
   const ncs: string[] = [];
+  const improvements: string[] = [];
+  const ofisRecorded = patched('internal-audit-ofis-to-improvements');
   for (const [i, f] of rows(report.data, 'findings').entries()) {
-    if (f.type === 'ofi') continue;
+    const sourceRef = `${input.cycleId}/${input.activity.id}/${i + 1}`;
+    if (f.type === 'ofi') {
+      // An opportunity for improvement is no nonconformity: it goes to the improvements register (10.1).
+      if (ofisRecorded) {
+        const title = f.requirement ? `${f.requirement}: ${f.description}` : f.description;
+        improvements.push((await acts.raiseImprovement({ title: title.slice(0, 500), description: f.description, source: 'internalAudit', sourceRef, owner: input.organisation.ismsManager, raisedBy: answer(plan, 'auditor') })).id);
+      }
+      continue;
+    }
     const nc = await acts.raiseNonconformity({
       source: 'internalAudit',
-      sourceRef: `${input.cycleId}/${input.activity.id}/${i + 1}`,
+      sourceRef,
       requirement: f.requirement,
       description: f.description,
       classification: f.type as 'major' | 'minor',
@@ -112,11 +122,12 @@ export async function internalAudit(input: ProgrammeActivityInput): Promise<Prog
     if (nc.start) await startProcess(processStarts.correctiveAction(nc.start));
   }
   const findings = rows(report.data, 'findings').length;
-  return finish(input, report, `audited on ${answer(report, 'auditedOn')}; ${findings} finding(s)${ncs.length ? `, ${ncs.join(', ')}` : ''}`, {
+  return finish(input, report, `audited on ${answer(report, 'auditedOn')}; ${findings} finding(s)${[...ncs, ...improvements].length ? `, ${[...ncs, ...improvements].join(', ')}` : ''}`, {
     scope,
     plan: taskRecord(plan),
     report: taskRecord(report),
     nonconformities: ncs,
+    ...(improvements.length ? { improvements } : {}),
   });
 }
 

@@ -64,6 +64,7 @@ describe('hostile input at every write route', () => {
   let cycleId: string;
   const incidentId = `zendesk:HOSTILE-${pid}`;
   let riskId: string;
+  let improvementId: string;
   let routes: Route[];
 
   beforeAll(async () => {
@@ -87,6 +88,7 @@ describe('hostile input at every write route', () => {
     await post('/documents', { id: `DOC-${pid}`, title: 'Policy', kind: 'policy', owner: manager });
     await post('/objectives', { id: `obj-${pid}`, objective: 'Patch', metric: 'Patched (%)', owner: manager, target: 95, direction: 'atLeast' });
     await post('/suppliers', { id: `sup-${pid}`, name: `Sup ${pid}`, services: 'Hosting', criticality: 'high', ictProvider: false, certificates: [] });
+    improvementId = (await post('/improvements', { title: 'Fixture improvement', description: 'Fixture', source: 'other', owner })).id;
     await mailbox.waitFor(owner, new RegExp(`Hostile fixture ${pid}`));
     await mailbox.waitFor(owner, new RegExp(`${nc.id}: correct`));
 
@@ -125,6 +127,8 @@ describe('hostile input at every write route', () => {
       { method: 'POST', path: '/suppliers', body: { id: `sup2-${pid}`, name: 'Sup two', services: 'Mail', criticality: 'low', ictProvider: true, lastReview: today, certificates: [{ type: 'SOC 2', validUntil: inDays(200) }] } },
       { method: 'PUT', path: `/suppliers/sup-${pid}`, body: { name: 'Sup', services: 'Hosting', criticality: 'high', ictProvider: false, lastReview: today, certificates: [{ type: 'ISO/IEC 27001', validUntil: inDays(100) }] } },
       { method: 'PUT', path: `/people/${encodeURIComponent(`staff.${pid}@example.com`)}`, body: { name: 'Staff Member', department: 'Finance', manager: owner, startDate: today, leaveDate: inDays(100), active: true } },
+      { method: 'POST', path: '/improvements', body: { title: 'Passkeys for all', description: 'Line one\nline two', source: 'managementReview', sourceRef: 'MR-1', owner, dueOn: inDays(90) } },
+      { method: 'PUT', path: `/improvements/${improvementId}/decision`, body: { outcome: 'done', summary: 'Line one\nline two', decidedOn: today, decidedBy: owner } },
       { method: 'PUT', path: '/soa/A.7.4', body: { applicable: false, justification: 'Remote company', implementation: 'not started' } },
     ];
   });

@@ -15,6 +15,7 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     if (name === 'openAcknowledgementBatch') return { people: 0, superseded: false };
     if (name === 'escalateAcknowledgements') return 0;
     if (name === 'recordApprovedPolicies') return { recorded: [], unchanged: [], skipped: [], rounds: [] };
+    if (name === 'raiseImprovement') return { id: `OFI-2099-${String(calls.length).padStart(4, '0')}` };
     if (name === 'raiseNonconformity') return { ncNumber: `NC-2099-${String(calls.length).padStart(4, '0')}` };
     return undefined;
   };
@@ -40,6 +41,7 @@ export function recordingActivities(now: () => Promise<number> | number = () => 
     mailAcknowledgements: record('mailAcknowledgements'),
     escalateAcknowledgements: record('escalateAcknowledgements'),
     recordApprovedPolicies: record('recordApprovedPolicies'),
+    raiseImprovement: record('raiseImprovement'),
   } satisfies Record<keyof Activities, unknown> as unknown as Activities;
   return {
     calls,

@@ -2,7 +2,7 @@
 import { AcknowledgementRequest, AcknowledgementRound } from './entities/acknowledgements';
 import { ApiKey, AuditLogEntry, DashboardSession } from './entities/access';
 import { CertificationCycle, CycleActivityRecord, Incident, IncidentEntry, NcCounter, NcEntry, Nonconformity, Organisation, WebhookDeadLetter } from './entities/processes';
-import { DocumentAcknowledgement, DocumentRecord, DocumentVersion, EvidenceEntry, KpiMeasurement, Objective, Person, Risk, RiskAcceptance, RiskVersion, SoaControl, Supplier, TrainingRecord } from './entities/registers';
+import { DocumentAcknowledgement, DocumentRecord, DocumentVersion, EvidenceEntry, Improvement, ImprovementCounter, KpiMeasurement, Objective, Person, Risk, RiskAcceptance, RiskVersion, SoaControl, Supplier, TrainingRecord } from './entities/registers';
 import { OutboundMail, TaskEvent, TaskLink, TaskRecord } from './entities/tasks';
 
 export * from './entities/acknowledgements';
@@ -38,6 +38,8 @@ export const ENTITIES = [
   DocumentRecord,
   DocumentVersion,
   DocumentAcknowledgement,
+  Improvement,
+  ImprovementCounter,
   Supplier,
   TrainingRecord,
   Objective,

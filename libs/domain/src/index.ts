@@ -13,3 +13,4 @@ export * from './registers';
 export * from './input';
 export * from './people';
 export * from './acknowledgement';
+export * from './improvements';

@@ -10,3 +10,4 @@ export * from './nonconformities';
 export * from './group-commit';
 export * from './acknowledgements';
 export * from './documents';
+export * from './improvements';

@@ -73,6 +73,7 @@ const DATASETS: Dataset[] = [
     sql: `SELECT * FROM (${coverageSql(`(($2::timestamptz - interval '1 millisecond') AT TIME ZONE 'UTC')::date`, '$2')}) coverage WHERE $1::timestamptz IS NOT NULL`,
     order: 'document_id, department',
   },
+  { name: 'improvements', title: 'Improvements (10.1) raised by the end of the period and open in it or decided in it', sql: `SELECT * FROM improvements WHERE raised_at < $2 AND (status = 'open' OR decided_on >= $1::date)`, order: 'raised_at, id' },
   { name: 'suppliers', title: 'Suppliers and ICT third-party providers', sql: 'SELECT * FROM suppliers', order: 'id' },
   { name: 'training-records', title: 'Training records in the period', sql: 'SELECT * FROM training_records WHERE completed_on >= $1::date AND completed_on < $2::date', order: 'completed_on, id' },
   { name: 'objectives', title: 'ISMS objectives and their metrics', sql: 'SELECT * FROM objectives', order: 'id' },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DocumentsModule } from './documents/documents.module';
+import { ImprovementsModule } from './improvements/improvements.module';
 import { ObjectivesModule } from './objectives/objectives.module';
 import { PeopleModule } from './people/people.module';
 import { RisksModule } from './risks/risks.module';
@@ -8,5 +9,5 @@ import { SuppliersModule } from './suppliers/suppliers.module';
 import { TrainingModule } from './training/training.module';
 
 /** The registers auditors ask for, one feature folder each; every write appends to the evidence log. */
-@Module({ imports: [RisksModule, SoaModule, DocumentsModule, SuppliersModule, TrainingModule, ObjectivesModule, PeopleModule] })
+@Module({ imports: [RisksModule, SoaModule, DocumentsModule, SuppliersModule, TrainingModule, ObjectivesModule, PeopleModule, ImprovementsModule] })
 export class RegistersModule {}

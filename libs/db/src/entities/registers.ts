@@ -189,3 +189,34 @@ export class Person {
   /** The caller (an HR system's key, an import) that last changed the entry. */
   @Column({ type: 'text', name: 'updated_by' }) updatedBy!: string;
 }
+
+/** An opportunity for improvement (10.1): who owns it, where it came from, and what became of it. */
+@Entity('improvements')
+@Index('UQ_improvements_source_ref', ['source', 'sourceRef'], { unique: true, where: '"source_ref" IS NOT NULL' })
+@Index('IDX_improvements_status', ['status'])
+export class Improvement {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text' }) title!: string;
+  @Column({ type: 'text' }) description!: string;
+  @Column({ type: 'text' }) source!: string;
+  /** The record it came from (an audit's finding, a staff report): the same one again is the same improvement. */
+  @Column({ type: 'text', name: 'source_ref', nullable: true }) sourceRef!: string | null;
+  @Column({ type: 'text' }) owner!: string;
+  /** The day by which the owner means to have decided, if set. */
+  @Column({ type: 'date', name: 'due_on', nullable: true }) dueOn!: string | null;
+  /** `open`, then `done` or `rejected`. */
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'text', nullable: true }) outcome!: string | null;
+  @Column({ type: 'date', name: 'decided_on', nullable: true }) decidedOn!: string | null;
+  @Column({ type: 'text', name: 'decided_by', nullable: true }) decidedBy!: string | null;
+  /** The caller who recorded the decision for `decidedBy`, when that was someone else. */
+  @Column({ type: 'text', name: 'recorded_by', nullable: true }) recordedBy!: string | null;
+  @Column({ type: 'text', name: 'raised_by' }) raisedBy!: string;
+  @Column({ type: 'timestamptz', name: 'raised_at' }) raisedAt!: Date;
+}
+
+@Entity('improvement_counters')
+export class ImprovementCounter {
+  @PrimaryColumn({ type: 'int' }) year!: number;
+  @Column({ type: 'int' }) last!: number;
+}
