@@ -303,7 +303,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
       const yes = (f: string) => answer(r, f) === 'yes';
       facts.gdpr = { applies: yes('gdpr'), highRiskToPeople: yes('gdprHighRisk'), subjectsTargetHours: policy.gdprSubjectsTargetHours };
       facts.nis2 = { applies: yes('nis2'), trustServiceProvider: yes('nis2TrustService') };
-      facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? (facts.dora?.classifiedMajorAt ?? r.completedAt) : undefined, updateTargetHours: policy.doraUpdateTargetHours };
+      facts.dora = { applies: yes('dora'), classifiedMajorAt: yes('dora') ? (facts.dora?.classifiedMajorAt ?? r.completedAt) : undefined, updateTargetHours: policy.doraUpdateTargetHours, relief: input.doraRelief };
       changed();
       await entry(n === 1 ? 'assessment' : `assessment-${n}`, 'regulatoryAssessment', r.completedBy ?? input.ciso, r.completedAt ?? now(), { ...r.data });
     } finally {

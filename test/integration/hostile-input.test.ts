@@ -104,7 +104,7 @@ describe('hostile input at every write route', () => {
       { method: 'POST', path: `/incidents/${incidentId}/events`, body: { eventId: 'ev-1', type: 'comment', comment: 'A comment', by: 'Agent Smith', at: `${today}T09:00:00Z`, evidence: ['https://e.example.com/y'] } },
       { method: 'POST', path: '/incidents/servicenow', body: { number: 'INC9', short_description: 'Title', description: 'Text', opened_at: `${today} 08:00:00`, caller_id: 'someone', priority: '3', state: '2' } },
       { method: 'POST', path: '/incidents/jira', body: { webhookEvent: 'jira:issue_created', issue: { key: 'SEC-9', fields: { summary: 'Title', description: 'Text', created: `${today}T08:00:00.000+0000`, reporter: { displayName: 'Someone' }, labels: ['x'] } } } },
-      { method: 'POST', path: '/organisations', body: { id: 'neworg', name: 'New', ismsManager: manager, topManagement: [manager], certificationBody: { name: 'Body' }, scope: 'All', timeZone: 'Europe/Berlin' } },
+      { method: 'POST', path: '/organisations', body: { id: 'neworg', name: 'New', ismsManager: manager, topManagement: [manager], certificationBody: { name: 'Body' }, scope: 'All', timeZone: 'Europe/Berlin', doraWeekendRelief: { bankHolidays: ['2026-12-25'] } } },
       { method: 'PUT', path: `/organisations/${org}`, body: { name: 'Renamed', ismsManager: manager, topManagement: [manager], certificationBody: { name: 'Body' }, scope: 'All', timeZone: 'UTC' } },
       { method: 'POST', path: '/certification-cycles', body: { organisationId: org, decisionDate: inDays(-30) } },
       { method: 'POST', path: `/certification-cycles/${cycle}/audits/surveillance1/booking`, body: { date: inDays(60) } },

@@ -237,4 +237,28 @@ describe('incidents from ticketing systems, through the real system', () => {
     await problem(await sys.api('/incidents?severity=huge&regime=sox&limit=0'), 422, ['severity', 'regime', 'limit']);
     expect((await sys.api('/incidents', { key: null })).status).toBe(401);
   });
+
+  it("an organisation's DORA weekend relief (RTS 2025/301 Art. 5(4)) travels with its incidents; a bad bank holiday is refused; PUT without it takes it away", async () => {
+    const org = `relief-${pid}`;
+    const organisation = { id: org, name: `Relief ${pid}`, ismsManager: ciso, topManagement: [ciso], certificationBody: { name: 'Example Cert' }, scope: 'Payments', timeZone: 'Europe/Berlin', workingDays: [1, 2, 3, 4, 5] };
+    const bad = await sys.api('/organisations', { method: 'POST', json: { ...organisation, doraWeekendRelief: { bankHolidays: ['2026-12-25', '2026-02-31'] } } });
+    expect(bad.status).toBe(422);
+    expect(((await json(bad)).errors as Array<{ field: string }>).map((e) => e.field)).toEqual([expect.stringMatching(/^doraWeekendRelief\.bankHolidays/)]);
+    const created = await sys.api('/organisations', { method: 'POST', json: { ...organisation, doraWeekendRelief: { bankHolidays: ['2026-12-25', '2026-12-26'] } } });
+    expect(created.status).toBe(201);
+    expect((await json(created)).doraWeekendRelief).toEqual({ bankHolidays: ['2026-12-25', '2026-12-26'] });
+
+    const ticketId = `RELIEF-${pid}`;
+    const report = { system: 'zendesk', ticketId, title: 'Payments down', description: 'Card payments fail.', detectedAt: '2026-11-24T06:00:00Z', reportedBy: 'soc@example.com', organisationId: org };
+    expect((await sys.api('/incidents', { method: 'POST', json: report })).status).toBe(201);
+    const [stored] = await sys.db.query(`SELECT input FROM incidents WHERE id = $1`, [`zendesk:${ticketId}`]);
+    expect(stored.input.doraRelief).toEqual({ workingDays: [1, 2, 3, 4, 5], bankHolidays: ['2026-12-25', '2026-12-26'] });
+
+    const { id: _id, ...rest } = organisation;
+    const updated = await sys.api(`/organisations/${org}`, { method: 'PUT', json: rest });
+    expect((await json(updated)).doraWeekendRelief).toBeNull();
+    expect((await sys.api('/incidents', { method: 'POST', json: { ...report, ticketId: `${ticketId}-2` } })).status).toBe(201);
+    const [strict] = await sys.db.query(`SELECT input FROM incidents WHERE id = $1`, [`zendesk:${ticketId}-2`]);
+    expect(strict.input.doraRelief).toBeUndefined();
+  });
 });

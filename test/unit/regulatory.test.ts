@@ -196,3 +196,44 @@ describe('DORA major, as the triage indicates it (RTS 2024/1772)', () => {
     [{ ...t, financialEntity: false, doraThresholdsMet: 3 }, false],
   ])('%o -> %s', (triage, major) => expect(doraMajorIndicated(triage)).toBe(major));
 });
+
+describe('DORA weekend and bank holiday relief (RTS 2025/301 Art. 5(4), (5))', () => {
+  // Berlin, Monday to Friday, with Christmas Day and Boxing Day as bank holidays.
+  const relief = { workingDays: [1, 2, 3, 4, 5], bankHolidays: ['2026-12-25', '2026-12-26'] };
+  const christmas = (extra: Partial<RegulatoryFacts> = {}, withRelief = true) =>
+    base({ awareAt: '2026-12-24T19:00:00.000Z', dora: { applies: true, classifiedMajorAt: '2026-12-24T21:00:00.000Z', ...(withRelief ? { relief } : {}) }, ...extra });
+
+  it('an initial notification due on a bank holiday may come by 12:00 on the next working day: Christmas Eve 22:00 + 4 h (Christmas Day) -> Monday 28 December 12:00', () => {
+    expect(due(christmas())['dora-initial']).toBe('2026-12-28T11:00:00.000Z');
+    expect(regulatoryDeadlines(christmas(), '2026-12-24T22:00:00.000Z')[0].basis).toMatch(/12:00 on the next working day \(Art\. 5\(4\)\)/);
+    // Without the relief (Art. 5(5) entities, or not configured): the stricter time.
+    expect(due(christmas({}, false))['dora-initial']).toBe('2026-12-25T01:00:00.000Z');
+  });
+
+  it('a report due on a working day keeps its time, to the minute', () => {
+    const wednesday = base({ awareAt: '2026-12-23T07:00:00.000Z', dora: { applies: true, classifiedMajorAt: '2026-12-23T08:00:00.000Z', relief } });
+    expect(due(wednesday)['dora-initial']).toBe('2026-12-23T12:00:00.000Z');
+  });
+
+  it('the intermediate and the final report move too: 72 h into a Saturday, one month onto a Sunday', () => {
+    // Initial submitted Wednesday 30 December 10:00 Berlin: 72 h is Saturday 2 January -> Monday 4 January 12:00.
+    const submitted = christmas({ submissions: { 'dora-initial': sent('2026-12-30T09:00:00.000Z') } });
+    expect(due(submitted)['dora-intermediate']).toBe('2027-01-04T11:00:00.000Z');
+    // The intermediate submitted Thursday 28 January 09:00 Berlin: a month on is Sunday 28 February -> Monday 1 March 12:00.
+    const final = christmas({ submissions: { 'dora-initial': sent('2026-12-30T09:00:00.000Z'), 'dora-intermediate': sent('2027-01-28T08:00:00.000Z') } });
+    expect(due(final)['dora-final']).toBe('2027-03-01T11:00:00.000Z');
+  });
+
+  it('an updated intermediate keeps its internal target ("without undue delay" has no time limit to move), and GDPR and NIS2 never move', () => {
+    const recovered = christmas({
+      submissions: { 'dora-initial': sent('2026-12-25T00:30:00.000Z'), 'dora-intermediate': sent('2026-12-25T01:00:00.000Z') },
+      statusChanges: [{ at: '2026-12-25T10:00:00.000Z', what: 'regular activities recovered' }],
+      gdpr: { applies: true },
+      nis2: { applies: true },
+    });
+    const d = due(recovered);
+    expect(d['dora-intermediate']).toBe('2026-12-26T10:00:00.000Z');
+    expect(d['gdpr-authority']).toBe('2026-12-27T19:00:00.000Z');
+    expect(d['nis2-early-warning']).toBe('2026-12-25T19:00:00.000Z');
+  });
+});

@@ -258,7 +258,8 @@ describe('incidentResponse on the time-skipping server', () => {
   it('triage records a later awareness with its reason: the record keeps both, the clocks count from the later one', async () => {
     const h = await report({ triage: undefined });
     const later = new Date(h.t0 + 3 * HOUR_MS).toISOString();
-    await h.at(4);
+    // Half an hour after the later awareness, and before the triage falls due at 4 h (its reminder and the answer would race).
+    await h.at(3.5);
     const triage = { isIncident: 'incident', category: 'data leak', severity: 'high', personalData: 'yes', entity: 'neither', financialEntity: 'no', criticalServicesAffected: 'no', maliciousAccess: 'no', doraThresholdsMet: '0' };
     await complete(`${h.slug}triage`, { ...triage, awareAt: later, awarenessReason: 'Logs had to be checked to confirm exfiltration' }, 'handler@example.com');
     await complete(`${h.slug}assess`, assessment(true, false, false), 'ciso@example.com');

@@ -19,9 +19,10 @@ import { ProcessStarts1765400000000 } from './migrations/1765400000000-ProcessSt
 import { RecordedBy1765500000000 } from './migrations/1765500000000-RecordedBy';
 import { PendingStarts1765800000000 } from './migrations/1765800000000-PendingStarts';
 import { Improvements1765900000000 } from './migrations/1765900000000-Improvements';
+import { DoraWeekendRelief1766000000000 } from './migrations/1766000000000-DoraWeekendRelief';
 import { People1765600000000 } from './migrations/1765600000000-People';
 
-export const MIGRATIONS = [Foundation1764000000000, TaskForms1764100000000, Nonconformities1764200000000, Incidents1764300000000, IncidentDeadlines1764400000000, Organisations1764500000000, CertificationCycles1764600000000, EvidenceLog1764700000000, Registers1764800000000, ApiKeyScopes1764900000000, IncidentAwareness1765000000000, Trust1765100000000, ActiveApiKeyNames1765230000000, ApiKeyChanges1765300000000, ProcessStarts1765400000000, RecordedBy1765500000000, People1765600000000, Acknowledgements1765700000000, PendingStarts1765800000000, Improvements1765900000000];
+export const MIGRATIONS = [Foundation1764000000000, TaskForms1764100000000, Nonconformities1764200000000, Incidents1764300000000, IncidentDeadlines1764400000000, Organisations1764500000000, CertificationCycles1764600000000, EvidenceLog1764700000000, Registers1764800000000, ApiKeyScopes1764900000000, IncidentAwareness1765000000000, Trust1765100000000, ActiveApiKeyNames1765230000000, ApiKeyChanges1765300000000, ProcessStarts1765400000000, RecordedBy1765500000000, People1765600000000, Acknowledgements1765700000000, PendingStarts1765800000000, Improvements1765900000000, DoraWeekendRelief1766000000000];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

@@ -4,7 +4,7 @@
  * where a control failed), closure. Pure types and forms shared by the workflow and the API.
  */
 import type { TaskForm } from './forms';
-import type { RegulatoryDeadline, RegulatoryFacts, ReportKind } from './regulatory';
+import type { DoraWeekendRelief, RegulatoryDeadline, RegulatoryFacts, ReportKind } from './regulatory';
 import type { TaskReminderPolicy } from './tasks';
 import { INCIDENT_SEVERITIES, type IncidentSeverity, type TicketEvent } from './ticket-events';
 
@@ -97,6 +97,8 @@ export interface IncidentInput {
   timeZone?: string;
   /** The organisation the incident belongs to, when the intake named one. */
   organisationId?: string;
+  /** DORA's weekend and bank holiday relief (RTS 2025/301 Art. 5(4)), when the organisation has it. */
+  doraRelief?: DoraWeekendRelief;
   handler: string;
   /** Assesses GDPR and submits its reports. */
   dpo: string;

@@ -7,7 +7,7 @@
  * Pure: workflows and the API share it.
  */
 import type { FormData } from './forms';
-import { addHours, addMonthsInZone } from './time';
+import { addDays, addHours, addMonthsInZone, localDate, weekday, zonedInstant, type CalendarDate } from './time';
 
 export type Regime = 'gdpr' | 'nis2' | 'dora';
 
@@ -42,7 +42,7 @@ export interface RegulatoryFacts {
   gdpr?: { applies: boolean; highRiskToPeople?: boolean; subjectsTargetHours?: number };
   nis2?: { applies: boolean; trustServiceProvider?: boolean };
   /** DORA counts its initial report from the classification as major. */
-  dora?: { applies: boolean; classifiedMajorAt?: string; updateTargetHours?: number };
+  dora?: { applies: boolean; classifiedMajorAt?: string; updateTargetHours?: number; relief?: DoraWeekendRelief };
   /** Every submission of each report, in order: updated intermediates after the intermediate, and so on. */
   submissions: Partial<Record<ReportKind, Submission[]>>;
   /** Material changes of the incident's status (regular activities recovered, severity changed): DORA asks for an updated intermediate report. */
@@ -66,6 +66,30 @@ export interface RegulatoryDeadline {
   state: DeadlineState;
   /** Every submission of this report so far. */
   submissions: Submission[];
+}
+
+/**
+ * RTS 2025/301 Art. 5(4): a DORA initial notification, intermediate or final report due on a weekend
+ * day or a bank holiday may be submitted by 12:00 on the next working day. Art. 5(5) leaves out the
+ * largest entities (credit institutions, central counterparties, trading venues and others), so it
+ * applies only where the organisation says so; without it ismsflow keeps the stricter time.
+ */
+export interface DoraWeekendRelief {
+  /** Working weekdays, 0 = Sunday (the organisation's). */
+  workingDays: number[];
+  /** The bank holidays of the financial entity's Member State, as calendar days. */
+  bankHolidays: CalendarDate[];
+}
+
+/** The time a DORA report is due under Art. 5(4): noon of the next working day when `dueAt` falls on a day off, else `dueAt`. */
+export function doraDueWithRelief(dueAt: string, timeZone: string, relief: DoraWeekendRelief | undefined): string {
+  if (!relief?.workingDays.length) return dueAt;
+  const off = (day: CalendarDate) => !relief.workingDays.includes(weekday(day)) || relief.bankHolidays.includes(day);
+  const day = localDate(dueAt, timeZone);
+  if (!off(day)) return dueAt;
+  let next = addDays(day, 1);
+  for (let i = 0; i < 366 && off(next); i++) next = addDays(next, 1);
+  return zonedInstant(next, 12, 0, timeZone);
 }
 
 /** GDPR Art. 34 says "without undue delay": the internal target unless the organisation sets one. */
@@ -117,7 +141,10 @@ export function regulatoryDeadlines(facts: RegulatoryFacts, now: string): Regula
     // Art. 5(1)(a): 4 h after classification, at most 24 h after awareness; Art. 5(2): not classified
     // within those 24 h (a classification at the 24th hour is not within them), 4 h after it.
     const initialDue = classified ? (ms(classified) >= ms(addHours(aware, 24)) ? addHours(classified, 4) : earliest(addHours(classified, 4), addHours(aware, 24))) : undefined;
-    push('dora', 'dora-initial', classified, initialDue, 'RTS 2025/301 Art. 5(1)(a), (2): initial notification, 4 h after classification as major and at most 24 h after awareness (4 h after a classification later than that)');
+    const relief = facts.dora.relief;
+    const reliefNote = (statutory: string | undefined, due: string | undefined) => (statutory && due !== statutory ? '; due on a day off, so by 12:00 on the next working day (Art. 5(4))' : '');
+    const initialRelieved = initialDue && doraDueWithRelief(initialDue, tz, relief);
+    push('dora', 'dora-initial', classified, initialRelieved, `RTS 2025/301 Art. 5(1)(a), (2): initial notification, 4 h after classification as major and at most 24 h after awareness (4 h after a classification later than that)${reliefNote(initialDue, initialRelieved)}`);
     const initial = first('dora-initial');
     const intermediates = subs('dora-intermediate');
     // A material change after the latest intermediate asks for an updated one, until the final report
@@ -130,10 +157,14 @@ export function regulatoryDeadlines(facts: RegulatoryFacts, now: string): Regula
       const target = facts.dora.updateTargetHours ?? DORA_UPDATE_TARGET_HOURS;
       push('dora', 'dora-intermediate', update.at, addHours(update.at, target), `RTS 2025/301 Art. 5(1)(b): updated intermediate report without undue delay (${update.what}; internal target ${target} h)`, update.at);
     } else {
-      push('dora', 'dora-intermediate', initial, initial ? addHours(initial, 72) : undefined, 'RTS 2025/301 Art. 5(1)(b): intermediate report, within 72 h of the initial notification');
+      const due = initial ? addHours(initial, 72) : undefined;
+      const relieved = due && doraDueWithRelief(due, tz, relief);
+      push('dora', 'dora-intermediate', initial, relieved, `RTS 2025/301 Art. 5(1)(b): intermediate report, within 72 h of the initial notification${reliefNote(due, relieved)}`);
     }
     const lastIntermediate = latest('dora-intermediate');
-    push('dora', 'dora-final', lastIntermediate, lastIntermediate ? addMonthsInZone(lastIntermediate, 1, tz) : undefined, 'RTS 2025/301 Art. 5(1)(c): final report, one month after the latest (updated) intermediate report');
+    const finalDue = lastIntermediate ? addMonthsInZone(lastIntermediate, 1, tz) : undefined;
+    const finalRelieved = finalDue && doraDueWithRelief(finalDue, tz, relief);
+    push('dora', 'dora-final', lastIntermediate, finalRelieved, `RTS 2025/301 Art. 5(1)(c): final report, one month after the latest (updated) intermediate report${reliefNote(finalDue, finalRelieved)}`);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { hydrate, Incident, IncidentEntry, Organisation, TaskRecord } from '../../../../libs/db/src';
 import { notBegun, startEach, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
-import type { FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
+import type { DoraWeekendRelief, FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
@@ -31,7 +31,7 @@ export class IncidentsService {
       .filter(([, v]) => !v)
       .map(([field]) => ({ field, message: `${field} is required (or set ${ENV[field]})` }));
     if (missing.length) throw ProblemException.invalid(missing);
-    const timeZone = await this.timeZone(dto);
+    const { timeZone, doraRelief } = await this.calendar(dto);
 
     const id = `${dto.system}:${dto.ticketId}`;
     const now = new Date().toISOString();
@@ -51,6 +51,7 @@ export class IncidentsService {
       awareAt: new Date(dto.awareAt ?? dto.detectedAt).toISOString(),
       timeZone,
       ...(dto.organisationId ? { organisationId: dto.organisationId } : {}),
+      ...(doraRelief ? { doraRelief } : {}),
       handler: people.handler!,
       dpo: people.dpo!,
       ciso: people.ciso!,
@@ -104,10 +105,11 @@ export class IncidentsService {
   }
 
   /**
-   * The calendar the clocks count months and days on: the named organisation's time zone, else
-   * ORGANISATION_TIME_ZONE. A triage with a later awareness must say why, and cannot predate the ticket's.
+   * The calendar the clocks count months and days on: the named organisation's time zone (and its
+   * DORA weekend relief, if it has it), else ORGANISATION_TIME_ZONE. A triage with a later awareness
+   * must say why, and cannot predate the ticket's.
    */
-  private async timeZone(dto: ReportIncidentDto): Promise<string> {
+  private async calendar(dto: ReportIncidentDto): Promise<{ timeZone: string; doraRelief?: DoraWeekendRelief }> {
     const errors: FieldError[] = [];
     const t = dto.triage;
     const aware = dto.awareAt ?? dto.detectedAt;
@@ -117,7 +119,8 @@ export class IncidentsService {
     const org = dto.organisationId ? await this.db.getRepository(Organisation).findOneBy({ id: dto.organisationId }) : null;
     if (dto.organisationId && !org) errors.push({ field: 'organisationId', message: `There is no organisation ${dto.organisationId}` });
     if (errors.length) throw ProblemException.invalid(errors);
-    return org?.timeZone ?? this.config.timeZone;
+    if (!org) return { timeZone: this.config.timeZone };
+    return { timeZone: org.timeZone, ...(org.doraWeekendRelief ? { doraRelief: { workingDays: org.workingDays, bankHolidays: org.doraWeekendRelief.bankHolidays } } : {}) };
   }
 
   /**

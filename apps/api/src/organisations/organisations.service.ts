@@ -40,8 +40,8 @@ export class OrganisationsService {
     return this.db.getRepository(Organisation).find({ order: { name: 'ASC' } });
   }
 
-  private fields(o: Pick<Organisation, 'name' | 'ismsManager' | 'topManagement' | 'certificationBody' | 'scope' | 'timeZone' | 'workingDays'>) {
-    const { name, ismsManager, topManagement, certificationBody, scope, timeZone, workingDays } = o;
-    return { name, ismsManager, topManagement, certificationBody: { ...certificationBody }, scope, timeZone, workingDays };
+  private fields(o: Pick<Organisation, 'name' | 'ismsManager' | 'topManagement' | 'certificationBody' | 'scope' | 'timeZone' | 'workingDays' | 'doraWeekendRelief'>) {
+    const { name, ismsManager, topManagement, certificationBody, scope, timeZone, workingDays, doraWeekendRelief } = o;
+    return { name, ismsManager, topManagement, certificationBody: { ...certificationBody }, scope, timeZone, workingDays, doraWeekendRelief: doraWeekendRelief ? { bankHolidays: [...doraWeekendRelief.bankHolidays] } : null };
   }
 }

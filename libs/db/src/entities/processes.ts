@@ -136,6 +136,8 @@ export class Organisation {
   @Column({ type: 'text' }) scope!: string;
   @Column({ type: 'text', name: 'time_zone' }) timeZone!: string;
   @Column({ type: 'jsonb', name: 'working_days' }) workingDays!: number[];
+  /** DORA's weekend and bank holiday relief (RTS 2025/301 Art. 5(4)) for an entity Art. 5(5) does not exclude; null: the stricter times. */
+  @Column({ type: 'jsonb', name: 'dora_weekend_relief', nullable: true }) doraWeekendRelief!: { bankHolidays: string[] } | null;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { IsMailbox, MultiLine } from '../../common/input-policy';
+import { IsCalendarDate, IsMailbox, MultiLine } from '../../common/input-policy';
 import { email, trim } from '../../common/validation';
 
 // As in every DTO here: the most basic rule (type, presence) stands last on a line.
@@ -42,6 +42,13 @@ export class CertificationBodyDto {
   @ApiPropertyOptional() @IsOptional() @Max(365) @Min(1) @IsInt() minorCloseDays?: number;
 }
 
+/** Set on an organisation only where RTS 2025/301 Art. 5(5) does not exclude it. */
+export class DoraWeekendReliefDto {
+  @ApiProperty({ type: [String], example: ['2026-12-25', '2026-12-26'], description: "The bank holidays of the financial entity's Member State (working days are the organisation's)" })
+  @IsCalendarDate({ each: true, message: 'each bank holiday must be a date (YYYY-MM-DD)' }) @IsString({ each: true }) @ArrayUnique() @ArrayMaxSize(400) @IsArray()
+  bankHolidays!: string[];
+}
+
 export class OrganisationDto {
   @ApiProperty({ example: 'acme', description: 'Short id used in workflow ids (cert-cycle:acme:2026-03-16)' })
   @Matches(/^[a-z0-9][a-z0-9-]{1,39}$/, { message: 'id must be 2 to 40 lowercase letters, digits or dashes' }) @IsString()
@@ -64,6 +71,15 @@ export class OrganisationDto {
   @ApiPropertyOptional({ type: [Number], default: [1, 2, 3, 4, 5], description: 'Working weekdays, 0 = Sunday' })
   @IsOptional() @Max(6, { each: true }) @Min(0, { each: true }) @IsInt({ each: true }) @ArrayUnique() @ArrayMaxSize(7) @ArrayMinSize(1) @IsArray()
   workingDays: number[] = [1, 2, 3, 4, 5];
+
+  @ApiPropertyOptional({
+    type: DoraWeekendReliefDto,
+    nullable: true,
+    description:
+      'RTS 2025/301 Art. 5(4): a DORA report due on a weekend day or a bank holiday may be submitted by 12:00 on the next working day. Art. 5(5) excludes credit institutions, central counterparties, trading venues and other large entities: set it only if it applies to you. Absent or null: the stricter times.',
+  })
+  @IsOptional() @ValidateNested() @Type(() => DoraWeekendReliefDto) @IsObject()
+  doraWeekendRelief: DoraWeekendReliefDto | null = null;
 }
 
 /** PUT replaces everything but the id, which is the path's. */
