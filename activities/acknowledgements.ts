@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../libs/config/src';
-import { AcknowledgementRound, DocumentRecord } from '../libs/db/src';
+import { AcknowledgementRound, DocumentRecord, DocumentVersion } from '../libs/db/src';
 import {
   ACK_BATCH_SIZE,
   ACK_LINK_VALID_AFTER_DUE_MS,
@@ -105,16 +105,19 @@ export function createAcknowledgementActivities({ db, mailer, config }: Acknowle
             ? 'the version must be 1 to 20 letters, digits, dots or dashes'
             : !(row.nextReview > req.approvedOn)
               ? `the next review must be after the approval (${req.approvedOn})`
-              : undefined;
+              : req.reviewer === req.approver
+                ? 'the approver must not be the author (7.5.2): approve it in the documents register'
+                : undefined;
         if (reason) {
           out.skipped.push({ policy: row.policy, reason });
           continue;
         }
         named.set(doc!.id, doc!);
+        const version = row.version.trim();
         const { created } = await db.transaction(async (tx) =>
           approveDocumentVersion(tx, {
             documentId: doc!.id,
-            version: row.version.trim(),
+            version,
             author: req.reviewer,
             approver: req.approver,
             recordedBy: null,
@@ -126,7 +129,11 @@ export function createAcknowledgementActivities({ db, mailer, config }: Acknowle
             acknowledgeBy: new Date(acknowledgeDueAt(Date.now(), ACKNOWLEDGE_WITHIN_DAYS, config.timeZone)),
           }),
         );
-        (created ? out.recorded : out.unchanged).push(`${doc!.id} ${row.version.trim()}`);
+        // A version already there is this approval's (a retry: the same approver, the same day), or the
+        // one in force that the review kept: then no new version, and the register is unchanged.
+        const existing = created ? null : await db.getRepository(DocumentVersion).findOneBy({ documentId: doc!.id, version });
+        const ours = created || (existing?.approver === req.approver && existing.approvedOn === req.approvedOn && existing.author === req.reviewer);
+        (ours ? out.recorded : out.unchanged).push(`${doc!.id} ${version}`);
       }
       for (const round of await unstartedRounds(db.manager, [...named.keys()])) out.rounds.push({ input: roundStartInput(round, config.timeZone), owner: named.get(round.documentId)!.owner });
       return out;

@@ -90,7 +90,7 @@ export function createNcActivities({ db, mailer, config }: NcActivityDeps) {
     }): Promise<{ ncNumber: string; start?: CorrectiveActionInput }> {
       const ismsManager = req.ismsManager ?? config.nc.ismsManager ?? req.owner;
       const { nc } = await createNonconformity(db, { ...req, ismsManager, requestHash: req.sourceRef });
-      return nc.processStartedAt ? { ncNumber: nc.id } : { ncNumber: nc.id, start: correctiveActionInput(nc, config) };
+      return nc.processStartedAt ? { ncNumber: nc.id } : { ncNumber: nc.id, start: correctiveActionInput(nc, config, req.timeZone) };
     },
 
     /** A notice about an NC (deadline warning, missed deadline), sent once per key. */

@@ -184,7 +184,7 @@ export async function incidentResponse(input: IncidentInput): Promise<IncidentVi
 
   async function run(): Promise<void> {
     if (!input.carried) {
-      await entry('reported', 'reported', input.reportedBy, input.reportedAt, { detectedAt: input.detectedAt, awareAt: input.awareAt, affectedAssets: input.affectedAssets, timeZone: facts.timeZone, ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}) });
+      await entry('reported', 'reported', input.reporterUnverified ? input.recordedBy! : input.reportedBy, input.reportedAt, { detectedAt: input.detectedAt, awareAt: input.awareAt, affectedAssets: input.affectedAssets, timeZone: facts.timeZone, reportedBy: input.reportedBy, ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}) });
       const triage = input.triage ?? (await triageTask());
       severity = triage.severity;
       if (!triage.isIncident) {

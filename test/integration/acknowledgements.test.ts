@@ -154,9 +154,12 @@ describe('policy acknowledgement', () => {
         ['A policy nobody registered', expect.stringMatching(/no document/)],
         [reviewed, expect.stringMatching(/next review/)],
       ]);
-      // The first attempt's answer was lost: the retry adds no version and still hands over the round.
+      // The first attempt's answer was lost: the retry adds no version, counts it as this approval's, and still hands over the round.
       const retry = await acts.recordApprovedPolicies(review);
-      expect(retry).toMatchObject({ recorded: [], unchanged: [`${reviewed} 2.0`], rounds: first.rounds });
+      expect(retry).toMatchObject({ recorded: [`${reviewed} 2.0`], unchanged: [], rounds: first.rounds });
+      // A later review that keeps 1.0 as it is adds nothing; one approved by its own author is refused.
+      expect(await acts.recordApprovedPolicies({ ...review, approvedOn: addDays(today, 1), policies: [{ ...review.policies[0], version: '1.0' }] })).toMatchObject({ recorded: [], unchanged: [`${reviewed} 1.0`] });
+      expect((await acts.recordApprovedPolicies({ ...review, approver: owner })).skipped.map((s) => s.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/approver must not be the author/)]));
 
       const versions = (await json(sys.api(`/documents/${reviewed}`))).versions as Array<Record<string, unknown>>;
       expect(versions.map((v) => [v.version, v.author, v.approver, v.link])).toEqual([

@@ -147,7 +147,13 @@ describe('no request can wedge a process, no person can act as another', () => {
     expect(byEvent('named')).toMatchObject({ actor: manager, data: { recordedBy: syncName } });
     expect(byEvent('ok')).toBeUndefined();
     expect(byEvent('forged')).toBeUndefined();
-    expect(timeline.find((e) => e.kind === 'reported')).toMatchObject({ actor: 'soc@example.com', data: { recordedBy: siemName } });
+    // The reporter a key without on-behalf names is kept as it said; the record names the key.
+    expect(timeline.find((e) => e.kind === 'reported')).toMatchObject({ actor: siemName, data: { reportedBy: 'soc@example.com', recordedBy: siemName } });
+    // A key that may speak for others (an ITSM tool) reports for the person, and the record keeps both.
+    const vouched = `WHO2-${pid}`;
+    expect((await sys.api('/incidents', { method: 'POST', key: sync, json: { system: 'zendesk', ticketId: vouched, title: 'T', description: 'D', detectedAt: `${today}T08:00:00Z`, reportedBy: 'soc@example.com' } })).status).toBe(201);
+    const reportedEntry = await until('the report recorded', async () => ((await json(sys.api(`/incidents/zendesk:${vouched}`))).timeline as Entry[]).find((e) => e.kind === 'reported'));
+    expect(reportedEntry).toMatchObject({ actor: 'soc@example.com', data: { recordedBy: syncName } });
   });
 
   it('a POST without a body to a task page or the dashboard is a 4xx, not a 500', async () => {

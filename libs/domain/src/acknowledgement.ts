@@ -95,9 +95,10 @@ export interface ApprovedPolicies {
   policies: Array<{ policy: string; version: string; changes: string; nextReview: string }>;
 }
 
-/** What the register made of it: new versions, the rows it could not take and why, rounds to start. */
+/** What the register made of it: this approval's versions, the ones kept as they were, the rows it could not take and why, rounds to start. */
 export interface RecordedPolicies {
   recorded: string[];
+  /** The version named is already in the register from an earlier approval: the review kept it. */
   unchanged: string[];
   skipped: Array<{ policy: string; reason: string }>;
   rounds: Array<{ input: AcknowledgementRoundInput; owner: string }>;

@@ -90,6 +90,8 @@ export interface IncidentInput {
   reportedBy: string;
   /** The caller (API key, webhook) who reported it, when not the reporter named. */
   recordedBy?: string;
+  /** The caller may not speak for others (no on-behalf): `reportedBy` is kept as it said, and the record names the caller. */
+  reporterUnverified?: boolean;
   affectedAssets: string[];
   /** When the organisation became aware as the ticket says (by default the ticket's creation); triage may record a later one. */
   awareAt: string;

@@ -12,16 +12,22 @@ export interface NewImprovement {
   owner: string;
   dueOn?: string;
   raisedBy: string;
+  /** A client's Idempotency-Key: a retry with it is the same improvement. */
+  idempotencyKey?: string;
 }
 
-const findBySource = (db: EntityManager, source: string, sourceRef?: string) => (sourceRef ? db.getRepository(Improvement).findOneBy({ source, sourceRef }) : Promise.resolve(null));
+/** The improvement raised with the same Idempotency-Key, or from the same source reference, if there is one. */
+async function findRaised(db: EntityManager, n: Pick<NewImprovement, 'idempotencyKey' | 'source' | 'sourceRef'>): Promise<Improvement | null> {
+  const repo = db.getRepository(Improvement);
+  return (n.idempotencyKey ? await repo.findOneBy({ idempotencyKey: n.idempotencyKey }) : null) ?? (n.sourceRef ? await repo.findOneBy({ source: n.source, sourceRef: n.sourceRef }) : null);
+}
 
 /**
  * Records an opportunity for improvement under the next number of the year, logged as evidence;
- * the same source reference again (a retried activity, a repeated request) is the one there is.
+ * the same Idempotency-Key or source reference again (a retried activity, a repeated request) is the one there is.
  */
 export async function raiseImprovement(db: DataSource, n: NewImprovement): Promise<{ improvement: Improvement; created: boolean }> {
-  const existing = await findBySource(db.manager, n.source, n.sourceRef);
+  const existing = await findRaised(db.manager, n);
   if (existing) return { improvement: existing, created: false };
   try {
     const improvement = await db.transaction(async (tx) => {
@@ -45,6 +51,7 @@ export async function raiseImprovement(db: DataSource, n: NewImprovement): Promi
         recordedBy: null,
         raisedBy: n.raisedBy,
         raisedAt: new Date(),
+        idempotencyKey: n.idempotencyKey ?? null,
       });
       await tx.getRepository(Improvement).insert(row);
       await appendEvidence(tx, [{ key: `improvement:${row.id}:raised`, at: row.raisedAt, actor: n.raisedBy, process: 'improvements', reference: row.id, kind: 'improvementRaised', payload: n }]);
@@ -53,7 +60,7 @@ export async function raiseImprovement(db: DataSource, n: NewImprovement): Promi
     return { improvement, created: true };
   } catch (err) {
     // Raced by the same request: the other one's improvement is this one.
-    const raced = await findBySource(db.manager, n.source, n.sourceRef);
+    const raced = await findRaised(db.manager, n);
     if (raced) return { improvement: raced, created: false };
     throw err;
   }

@@ -90,7 +90,8 @@ export function ncEvidence(ncNumber: string, entry: { key: string; kind: string;
 }
 
 /** What the correctiveAction workflow of a recorded NC starts with. */
-export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig, 'nc' | 'tasks' | 'timeZone'>): CorrectiveActionInput {
+/** `timeZone`: the raiser's calendar, for an NC stored before NCs kept their own. */
+export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig, 'nc' | 'tasks' | 'timeZone'>, timeZone?: string): CorrectiveActionInput {
   return {
     ncNumber: nc.id,
     source: nc.source as NcSource,
@@ -107,6 +108,6 @@ export function correctiveActionInput(nc: Nonconformity, config: Pick<AppConfig,
     deadlines: { planDueAt: nc.planDueAt?.toISOString(), closeBy: nc.closeBy?.toISOString() },
     policy: config.nc.policy,
     taskPolicy: config.tasks.policy,
-    timeZone: nc.timeZone ?? config.timeZone,
+    timeZone: nc.timeZone ?? timeZone ?? config.timeZone,
   };
 }

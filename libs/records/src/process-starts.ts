@@ -58,9 +58,34 @@ export function notBegun<T extends InstanceType<ProcessOwner>>(
   now: number,
   also: FindOptionsWhere<T> = {},
   limit = 100,
+  skip = 0,
 ): Promise<T[]> {
   const where = { ...also, processStartedAt: IsNull(), [datedBy]: LessThan(new Date(now - PENDING_START_AFTER_MS)) } as FindOptionsWhere<T>;
-  return db.getRepository(owner).find({ where, order: { [datedBy]: 'ASC' } as never, take: limit });
+  return db.getRepository(owner).find({ where, order: { [datedBy]: 'ASC', id: 'ASC' } as never, take: limit, skip });
+}
+
+/**
+ * Starts the process of every row notBegun finds, page by page. A row that fails stays where it
+ * is and is stepped over (the next page skips past the failures), so rows that cannot start, however
+ * many, never keep the sweep from the ones that can. At most 50 pages a sweep.
+ */
+export async function startNotBegun<T extends InstanceType<ProcessOwner>>(
+  db: EntityManager,
+  owner: { new (): T },
+  datedBy: 'raisedAt' | 'reportedAt' | 'createdAt',
+  now: number,
+  start: (row: T) => Promise<void>,
+  also: FindOptionsWhere<T> = {},
+): Promise<PendingStartsResult> {
+  const result: PendingStartsResult = { started: [], failed: [] };
+  for (let page = 0; page < 50; page++) {
+    const rows = await notBegun(db, owner, datedBy, now, also, 100, result.failed.length);
+    const done = await startEach(rows, start);
+    result.started.push(...done.started);
+    result.failed.push(...done.failed);
+    if (rows.length < 100) break;
+  }
+  return result;
 }
 
 /** Starts each row's process in turn; one that fails (its input no longer valid, Temporal down) does not stop the rest. */

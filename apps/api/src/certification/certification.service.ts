@@ -22,7 +22,7 @@ import {
 import { calendarToken } from '../../../../libs/security/src';
 import { bookAuditUpdate, cycleStateQuery, recordAuditResultUpdate, significantChangeUpdate, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
-import { notBegun, startEach, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
+import { startNotBegun, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -64,6 +64,7 @@ export class CertificationService {
         workflowId: workflowIds.cycle(input.cycleId),
         status: 'running',
         request: request as never,
+        input: input as never,
         view: null,
         createdAt: now,
         updatedAt: now,
@@ -83,9 +84,9 @@ export class CertificationService {
 
   /** The sweep: cycles whose start was lost are started from their stored request (see PendingStarts). */
   async startPending(now = Date.now()): Promise<PendingStartsResult> {
-    return startEach(await notBegun(this.db.manager, CertificationCycle, 'createdAt', now), async (row) => {
-      const start = processStarts.cycle(await this.plan(row.request as unknown as CreateCycleDto));
-      await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, CertificationCycle, row, start);
+    return startNotBegun(this.db.manager, CertificationCycle, 'createdAt', now, async (row) => {
+      const input = (row.input as unknown as CycleInput | null) ?? (await this.plan(row.request as unknown as CreateCycleDto));
+      await startOwnedProcess(this.db.manager, this.temporal, this.config.temporal.taskQueue, CertificationCycle, row, processStarts.cycle(input));
     });
   }
 

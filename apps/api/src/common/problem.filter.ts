@@ -27,6 +27,8 @@ export class ProblemFilter implements ExceptionFilter {
 
 /** PostgreSQL down, restarting or unreachable: a temporary condition the caller may retry (503), not our bug (500). */
 function databaseUnavailable(exception: unknown): boolean {
+  // Our own refusals are never the database's (their detail may quote what was sent).
+  if (exception instanceof ProblemException) return false;
   // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` need not hold.
   if (typeof exception !== 'object' || exception === null || typeof (exception as Error).message !== 'string') return false;
   const code = (exception as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (exception as { code?: string }).code;

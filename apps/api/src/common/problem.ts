@@ -28,6 +28,8 @@ export class ProblemException extends HttpException {
   constructor(status: number, detail: string, errors?: FieldError[], type = 'about:blank') {
     const problem: Problem = { type, title: TITLES[status] ?? HttpStatus[status] ?? 'Error', status, detail, ...(errors?.length ? { errors } : {}) };
     super(problem, status);
+    // Logged where it is caught outside a request (the pending-starts sweep): the detail says what.
+    this.message = detail;
   }
 
   get problem(): Problem {

@@ -29,7 +29,7 @@ export class IncidentsController {
   @ApiResponse({ status: 201, description: 'Reported' })
   @ApiResponse({ status: 200, description: 'Already reported' })
   async report(@Body() dto: ReportIncidentDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
-    return this.respond(res, await this.incidents.report(dto, req.caller.name));
+    return this.respond(res, await this.incidents.report(dto, req.caller));
   }
 
   @Post('jira')
@@ -103,7 +103,7 @@ export class IncidentsController {
     let incident;
     if (mapped.report) {
       const dto = (await validationPipe().transform(mapped.report, { type: 'body', metatype: ReportIncidentDto })) as ReportIncidentDto;
-      incident = this.respond(res, await this.incidents.report(dto, req.caller.name));
+      incident = this.respond(res, await this.incidents.report(dto, req.caller));
     } else if (!(await this.incidents.exists(mapped.incidentId))) {
       if (mapped.reportErrors?.length) throw ProblemException.invalid(mapped.reportErrors);
       return { id: mapped.incidentId, ignored: 'ismsflow has no incident for this ticket' };

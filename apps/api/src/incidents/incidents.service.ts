@@ -5,12 +5,14 @@ import { In, type DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src';
 import { hydrate, Incident, IncidentEntry, Organisation, TaskRecord } from '../../../../libs/db/src';
-import { notBegun, startEach, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
+import { startNotBegun, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
 import type { DoraWeekendRelief, FieldError, IncidentInput, IncidentView, TicketEvent } from '../../../../libs/domain/src';
 import { incidentStateQuery, ticketEventSignal, workflowIds } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
+import { hasScope } from '../../../../libs/security/src';
+import type { Caller } from '../auth/api-key.guard';
 import { ProblemException } from '../common/problem';
 import type { Mapped } from './adapters/payload';
 import type { ListIncidentsQuery, ReportIncidentDto } from './dto/incident.dto';
@@ -24,8 +26,12 @@ export class IncidentsService {
   ) {}
 
   /** One incident per (system, ticket id): a repeated webhook returns the same one and starts nothing new. */
-  /** `recordedBy`: the caller who reported it (the reporter named is who noticed it, often in another system). */
-  async report(dto: ReportIncidentDto, recordedBy: string): Promise<{ incident: Incident; created: boolean }> {
+  /**
+   * `caller`: who reported it. The reporter named (who noticed it, often in another system) is the
+   * record's actor only when the caller may speak for others (on-behalf, a signed webhook); else the caller is.
+   */
+  async report(dto: ReportIncidentDto, caller: Caller): Promise<{ incident: Incident; created: boolean }> {
+    const recordedBy = caller.name;
     const people = { handler: dto.handler ?? this.config.incidents.handler, dpo: dto.dpo ?? this.config.incidents.dpo, ciso: dto.ciso ?? this.config.incidents.ciso };
     const missing: FieldError[] = Object.entries({ ...people, ismsManager: this.config.nc.ismsManager ?? people.ciso })
       .filter(([, v]) => !v)
@@ -44,7 +50,7 @@ export class IncidentsService {
       detectedAt: new Date(dto.detectedAt).toISOString(),
       reportedAt: now,
       reportedBy: dto.reportedBy,
-      ...(recordedBy !== dto.reportedBy ? { recordedBy } : {}),
+      ...(recordedBy !== dto.reportedBy ? { recordedBy, ...(hasScope(caller, 'on-behalf') ? {} : { reporterUnverified: true }) } : {}),
       affectedAssets: dto.affectedAssets ?? [],
       // The clocks count from awareness; without one given it is the earliest recorded moment, the
       // ticket's creation (never the webhook's arrival, which a delay or a replay makes late).
@@ -97,7 +103,7 @@ export class IncidentsService {
 
   /** The sweep: incidents whose start was lost are started from their stored input (see PendingStarts). */
   async startPending(now = Date.now()): Promise<PendingStartsResult> {
-    return startEach(await notBegun(this.db.manager, Incident, 'reportedAt', now), (incident) => this.startWorkflow(incident));
+    return startNotBegun(this.db.manager, Incident, 'reportedAt', now, (incident) => this.startWorkflow(incident));
   }
 
   private async startWorkflow(incident: Incident): Promise<void> {

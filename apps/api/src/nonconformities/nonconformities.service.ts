@@ -8,7 +8,7 @@ import { NcEntry, Nonconformity, TaskRecord } from '../../../../libs/db/src';
 import { NC_NUMBER, type FieldError, type NcView } from '../../../../libs/domain/src';
 import { cancelNcUpdate, changeNcOwnerUpdate, ncStateQuery, reassignTaskUpdate } from '../../../../libs/temporal/src/definitions';
 import { processStarts } from '../../../../libs/temporal/src/processes';
-import { correctiveActionInput, createNonconformity, notBegun, startEach, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
+import { correctiveActionInput, createNonconformity, startNotBegun, type PendingStartsResult, startOwnedProcess } from '../../../../libs/records/src';
 import { temporalUiLink } from '../../../../libs/temporal/src/client';
 import { TEMPORAL_CLIENT } from '../../../../libs/temporal/src/temporal.module';
 import type { Caller } from '../auth/api-key.guard';
@@ -116,7 +116,7 @@ export class NonconformitiesService {
 
   /** The sweep: NCs whose start was lost are started from their row (see PendingStarts). */
   async startPending(now = Date.now()): Promise<PendingStartsResult> {
-    return startEach(await notBegun(this.db.manager, Nonconformity, 'raisedAt', now), (nc) => this.startWorkflow(nc));
+    return startNotBegun(this.db.manager, Nonconformity, 'raisedAt', now, (nc) => this.startWorkflow(nc));
   }
 
   private async startWorkflow(nc: Nonconformity): Promise<void> {

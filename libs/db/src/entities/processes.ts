@@ -158,6 +158,8 @@ export class CertificationCycle {
   @Column({ type: 'date', name: 'next_audit_date', nullable: true }) nextAuditDate!: string | null;
   /** The request as accepted (normalised), to answer a repeated one and refuse a different one. */
   @Column({ type: 'jsonb' }) request!: Record<string, unknown>;
+  /** The workflow's input as first started, so a start that was lost is made with the same one (null: rows from before it was kept). */
+  @Column({ type: 'jsonb', nullable: true }) input!: Record<string, unknown> | null;
   @Column({ type: 'jsonb', nullable: true }) view!: CycleView | null;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;

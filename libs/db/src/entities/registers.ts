@@ -213,6 +213,8 @@ export class Improvement {
   @Column({ type: 'text', name: 'recorded_by', nullable: true }) recordedBy!: string | null;
   @Column({ type: 'text', name: 'raised_by' }) raisedBy!: string;
   @Column({ type: 'timestamptz', name: 'raised_at' }) raisedAt!: Date;
+  /** The Idempotency-Key it was raised with, if any: the same key again is the same improvement. */
+  @Column({ type: 'text', name: 'idempotency_key', nullable: true, unique: true }) idempotencyKey!: string | null;
 }
 
 @Entity('improvement_counters')

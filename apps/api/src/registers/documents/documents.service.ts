@@ -5,7 +5,7 @@ import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/config/src';
 import { AcknowledgementRound, DocumentAcknowledgement, DocumentRecord, DocumentVersion } from '../../../../../libs/db/src';
 import { ACKNOWLEDGE_WITHIN_DAYS, acknowledgeDueAt, endOfDay, formatAudience, localDate, parseAudience, roundStartInput } from '../../../../../libs/domain/src';
-import { appendEvidence, approveDocumentVersion, openRound, notBegun, startEach, type PendingStartsResult, recordAcknowledgement, startOwnedProcess, unstartedRounds } from '../../../../../libs/records/src';
+import { appendEvidence, approveDocumentVersion, openRound, startNotBegun, type PendingStartsResult, recordAcknowledgement, startOwnedProcess, unstartedRounds } from '../../../../../libs/records/src';
 import { processStarts } from '../../../../../libs/temporal/src/processes';
 import { TEMPORAL_CLIENT } from '../../../../../libs/temporal/src/temporal.module';
 import { insertIfNew } from '../../common/insert-if-new';
@@ -78,8 +78,7 @@ export class DocumentsService {
 
   /** The sweep: acknowledgement rounds whose start was lost are started (see PendingStarts). */
   async startPending(now = Date.now()): Promise<PendingStartsResult> {
-    const rounds = await notBegun(this.db.manager, AcknowledgementRound, 'createdAt', now, { supersededAt: IsNull() });
-    return startEach(rounds, async (round) => this.startRound(await this.find(round.documentId), round));
+    return startNotBegun(this.db.manager, AcknowledgementRound, 'createdAt', now, async (round) => this.startRound(await this.find(round.documentId), round), { supersededAt: IsNull() });
   }
 
   private async startRounds(id: string): Promise<void> {

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { acting } from '../../auth/acting';
 import { Area, type AuthedRequest } from '../../auth/api-key.guard';
+import { checkIdempotencyKey } from '../../common/validation';
 import { ImprovementDecisionDto, ImprovementDto, ListImprovementsQuery } from './dto/improvement.dto';
 import { ImprovementsService } from './improvements.service';
 
@@ -16,10 +17,12 @@ export class ImprovementsController {
 
   @Post()
   @ApiOperation({ summary: 'An opportunity for improvement (10.1) with its owner; the same source reference again is the same one' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the same improvement' })
   @ApiResponse({ status: 201, description: 'Raised' })
-  @ApiResponse({ status: 200, description: 'Already raised from this source reference' })
-  async raise(@Body() dto: ImprovementDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
-    const { improvement, created } = await this.improvements.raise(dto, req.caller.name);
+  @ApiResponse({ status: 200, description: 'Already raised (same Idempotency-Key or source reference)' })
+  async raise(@Body() dto: ImprovementDto, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') idempotencyKey?: string) {
+    checkIdempotencyKey(idempotencyKey);
+    const { improvement, created } = await this.improvements.raise(dto, req.caller.name, idempotencyKey);
     res.status(created ? 201 : 200).location(`/improvements/${improvement.id}`);
     return improvement;
   }

@@ -18,10 +18,11 @@ export class ImprovementsService {
   ) {}
 
   /** The same source reference again is the same improvement (created: false), unless it says something else. */
-  async raise(dto: ImprovementDto, actor: string): Promise<{ improvement: Improvement; created: boolean }> {
-    const { improvement, created } = await raiseImprovement(this.db, { ...dto, raisedBy: actor });
+  async raise(dto: ImprovementDto, actor: string, idempotencyKey?: string): Promise<{ improvement: Improvement; created: boolean }> {
+    const { improvement, created } = await raiseImprovement(this.db, { ...dto, raisedBy: actor, ...(idempotencyKey ? { idempotencyKey } : {}) });
     if (!created && (improvement.title !== dto.title || improvement.owner !== dto.owner)) {
-      throw new ProblemException(409, `${dto.source} ${dto.sourceRef} already raised ${improvement.id}, with another title or owner`, [{ field: 'sourceRef', message: `already raised as ${improvement.id}` }]);
+      const field = improvement.idempotencyKey && improvement.idempotencyKey === idempotencyKey ? 'Idempotency-Key' : 'sourceRef';
+      throw new ProblemException(409, `${improvement.id} was raised with this ${field}, with another title or owner`, [{ field, message: `already raised as ${improvement.id}` }]);
     }
     return { improvement, created };
   }

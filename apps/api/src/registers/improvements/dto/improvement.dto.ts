@@ -5,10 +5,13 @@ import { IMPROVEMENT_OUTCOMES, IMPROVEMENT_SOURCES, type ImprovementOutcome, typ
 import { IsCalendarDate, IsMailbox, MultiLine } from '../../../common/input-policy';
 import { email, PageQuery, trim } from '../../../common/validation';
 
+/** What a person or another system may give as the source; an internal audit raises its own (its references are predictable). */
+const RAISED_BY_API = IMPROVEMENT_SOURCES.filter((s) => s !== 'internalAudit');
+
 export class ImprovementDto {
   @ApiProperty({ example: 'Offer passkeys to all staff' }) @Transform(trim) @MaxLength(500) @IsNotEmpty() @IsString() title!: string;
   @ApiProperty({ example: 'Phishing drills show password reuse; passkeys would remove it.' }) @Transform(trim) @MaxLength(10_000) @IsNotEmpty() @IsString() @MultiLine() description!: string;
-  @ApiProperty({ enum: IMPROVEMENT_SOURCES }) @IsIn(IMPROVEMENT_SOURCES, { message: `source must be one of: ${IMPROVEMENT_SOURCES.join(', ')}` }) source!: ImprovementSource;
+  @ApiProperty({ enum: RAISED_BY_API }) @IsIn(RAISED_BY_API, { message: `source must be one of: ${RAISED_BY_API.join(', ')}` }) source!: ImprovementSource;
   @ApiPropertyOptional({ example: 'MR-2026-2/item-4', description: 'The record it comes from; the same reference again is the same improvement (200)' })
   @IsOptional() @Transform(trim) @MaxLength(200) @IsNotEmpty() @IsString()
   sourceRef?: string;
