@@ -46,58 +46,37 @@ function beganMarks(db: DataSource, owner: ProcessOwner): GroupCommit<string> {
 /** How long a row may wait for its process before the sweep starts it: far longer than any request takes. */
 export const PENDING_START_AFTER_MS = 60_000;
 
-/**
- * Rows whose process has not begun though they were written more than PENDING_START_AFTER_MS ago
- * (dated by `datedBy`): a start lost when the API stopped between the row and the start, and no
- * client asked again. Oldest first, at most `limit`; the sweep starts them from the row.
- */
-export function notBegun<T extends InstanceType<ProcessOwner>>(
-  db: EntityManager,
-  owner: { new (): T },
-  datedBy: 'raisedAt' | 'reportedAt' | 'createdAt',
-  now: number,
-  also: FindOptionsWhere<T> = {},
-  limit = 100,
-  skip = 0,
-): Promise<T[]> {
-  const where = { ...also, processStartedAt: IsNull(), [datedBy]: LessThan(new Date(now - PENDING_START_AFTER_MS)) } as FindOptionsWhere<T>;
-  return db.getRepository(owner).find({ where, order: { [datedBy]: 'ASC', id: 'ASC' } as never, take: limit, skip });
-}
+/** The column each kind of row is dated by. */
+type DatedBy = 'raisedAt' | 'reportedAt' | 'createdAt';
 
 /**
- * Starts the process of every row notBegun finds, page by page. A row that fails stays where it
- * is and is stepped over (the next page skips past the failures), so rows that cannot start, however
- * many, never keep the sweep from the ones that can. At most 50 pages a sweep.
+ * Starts the process of every row that has not begun though it was written more than
+ * PENDING_START_AFTER_MS before `now` (dated by `datedBy`): a start lost when the API stopped between
+ * the row and the start, and no client asked again. Oldest first, a page of 100 at a time, at most 50
+ * pages a sweep. A row that fails (its input no longer valid, Temporal down) stays and is stepped
+ * over (the next page skips past the failures), so rows that cannot start never hold up the rest.
  */
 export async function startNotBegun<T extends InstanceType<ProcessOwner>>(
   db: EntityManager,
   owner: { new (): T },
-  datedBy: 'raisedAt' | 'reportedAt' | 'createdAt',
+  datedBy: DatedBy,
   now: number,
   start: (row: T) => Promise<void>,
   also: FindOptionsWhere<T> = {},
 ): Promise<PendingStartsResult> {
+  const where = { ...also, processStartedAt: IsNull(), [datedBy]: LessThan(new Date(now - PENDING_START_AFTER_MS)) } as FindOptionsWhere<T>;
   const result: PendingStartsResult = { started: [], failed: [] };
   for (let page = 0; page < 50; page++) {
-    const rows = await notBegun(db, owner, datedBy, now, also, 100, result.failed.length);
-    const done = await startEach(rows, start);
-    result.started.push(...done.started);
-    result.failed.push(...done.failed);
-    if (rows.length < 100) break;
-  }
-  return result;
-}
-
-/** Starts each row's process in turn; one that fails (its input no longer valid, Temporal down) does not stop the rest. */
-export async function startEach<T extends { id: string }>(rows: T[], start: (row: T) => Promise<void>): Promise<PendingStartsResult> {
-  const result: PendingStartsResult = { started: [], failed: [] };
-  for (const row of rows) {
-    try {
-      await start(row);
-      result.started.push(row.id);
-    } catch (err) {
-      result.failed.push({ id: row.id, error: err instanceof Error ? err.message : String(err) });
+    const rows = await db.getRepository(owner).find({ where, order: { [datedBy]: 'ASC', id: 'ASC' } as never, take: 100, skip: result.failed.length });
+    for (const row of rows) {
+      try {
+        await start(row);
+        result.started.push(row.id);
+      } catch (err) {
+        result.failed.push({ id: row.id, error: err instanceof Error ? err.message : String(err) });
+      }
     }
+    if (rows.length < 100) break;
   }
   return result;
 }
