@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Improvement } from '../../db/src';
 import { improvementNumber, type ImprovementOutcome, type ImprovementSource } from '../../domain/src';
 import { appendEvidence } from './evidence';
+import { nextOfYear } from './numbering';
 
 export interface NewImprovement {
   title: string;
@@ -31,13 +32,9 @@ export async function raiseImprovement(db: DataSource, n: NewImprovement): Promi
   if (existing) return { improvement: existing, created: false };
   try {
     const improvement = await db.transaction(async (tx) => {
-      const year = new Date().getUTCFullYear();
-      const [{ last }]: Array<{ last: number }> = await tx.query(
-        `INSERT INTO improvement_counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = improvement_counters.last + 1 RETURNING last`,
-        [year],
-      );
+      const { year, sequence } = await nextOfYear(tx, 'improvement_counters');
       const row = tx.getRepository(Improvement).create({
-        id: improvementNumber(year, last),
+        id: improvementNumber(year, sequence),
         title: n.title,
         description: n.description,
         source: n.source,

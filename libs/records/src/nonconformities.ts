@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/src';
 import { NcEntry, Nonconformity } from '../../db/src';
 import { ncNumber, type BodyDeadlines, type CorrectiveActionInput, type NcClassification, type NcSource } from '../../domain/src';
 import { appendEvidence, type Evidence } from './evidence';
+import { nextOfYear } from './numbering';
 
 /**
  * Nonconformities as records: raising one (numbered, once per key or source reference), its
@@ -42,12 +43,8 @@ export async function createNonconformity(db: DataSource, n: NewNonconformity): 
   if (existing) return { nc: existing, created: false };
   try {
     const nc = await db.transaction(async (tx) => {
-      const year = new Date().getUTCFullYear();
-      const [{ last }]: Array<{ last: number }> = await tx.query(
-        `INSERT INTO nc_counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = nc_counters.last + 1 RETURNING last`,
-        [year],
-      );
-      const id = ncNumber(year, last);
+      const { year, sequence } = await nextOfYear(tx, 'nc_counters');
+      const id = ncNumber(year, sequence);
       const row = tx.getRepository(Nonconformity).create({
         id,
         workflowId: `nc:${id}`,
