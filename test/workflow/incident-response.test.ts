@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DAY_MS, HOUR_MS, addMonthsInZone, type FormData, type TicketEvent } from '../../libs/domain/src';
+import { DAY_MS, HOUR_MS, addDays, addMonthsInZone, localDate, zonedInstant, type FormData, type TicketEvent } from '../../libs/domain/src';
 
 const addMonth = (iso: string) => addMonthsInZone(iso, 1, 'UTC');
 import { incidentStateQuery, SearchAttr, ticketEventSignal } from '../../libs/temporal/src/definitions';
@@ -154,6 +154,20 @@ describe('incidentResponse on the time-skipping server', () => {
     expect((await h.handle.query(incidentStateQuery)).deadlines.find((d) => d.report === 'dora-initial')?.state).toBe('submitted');
     await complete(`${h.slug}dorafinal1`, report_(), 'ciso@example.com');
     expect(await resolveAndClose(h)).toMatchObject({ step: 'closed', regimes: ['dora'] });
+  });
+
+  it("a DORA report due on the organisation's bank holiday is due at 12:00 on its next working day (RTS 2025/301 Art. 5(4))", async () => {
+    const tz = 'Europe/Berlin';
+    // Every weekday works; the day the initial notification falls due is a bank holiday.
+    const holiday = localDate((await env.currentTimeMs()) + 4 * HOUR_MS, tz);
+    const h = await report({ timeZone: tz, doraRelief: { workingDays: [0, 1, 2, 3, 4, 5, 6], bankHolidays: [holiday] }, triage: { ...triaged, personalData: false } });
+    await complete(`${h.slug}assess`, assessment(false, false, true), 'ciso@example.com');
+    const classifiedAt = Date.parse(await until('assessment recorded', () => entries(h.id).find((e) => e.key === 'assessment')?.at as string | undefined));
+    expect(localDate(classifiedAt + 4 * HOUR_MS, tz)).toBe(holiday);
+    expect((await opened(`${h.slug}dorainitial1`)).dueAt).toBe(zonedInstant(addDays(holiday, 1), 12, 0, tz));
+    const initial = (await h.handle.query(incidentStateQuery)).deadlines.find((d) => d.report === 'dora-initial');
+    expect(initial?.basis).toMatch(/Art\. 5\(4\)/);
+    await env.client.workflow.getHandle(h.handle.workflowId).terminate('test done');
   });
 
   it('a report submitted in time but recorded after its deadline, with the time it was submitted, is on time, and the next clock counts from it', async () => {
