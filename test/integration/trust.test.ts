@@ -192,13 +192,13 @@ describe('no request can wedge a process, no person can act as another', () => {
     const name = `=HYPERLINK("https://evil.example.com","x") ${pid}`;
     expect((await sys.api('/suppliers', { method: 'POST', json: { id: `csv-${pid}`, name, services: '+cmd|calc', criticality: 'high', ictProvider: true, certificates: [] } })).status).toBe(201);
     const csv = await (await sys.api('/suppliers/register-of-information.csv')).text();
-    const line = csv.split('\n').find((l) => l.includes(`${pid}`))!;
+    const line = csv.split('\n').find((l) => l.includes('evil.example.com') && l.includes(`${pid}`))!;
     expect(line).toContain(`'=HYPERLINK`);
     expect(line).toContain(`'+cmd|calc`);
     expect(line).not.toMatch(/(^|,)"?[=+@-]/);
     // The evidence pack's copy of the register too.
     const zip = new AdmZip(Buffer.from(await (await sys.api(`/evidence-pack?from=${today}&to=${today}`)).arrayBuffer()));
-    const packed = zip.readAsText('suppliers.csv').split('\n').find((l) => l.includes(`${pid}`))!;
+    const packed = zip.readAsText('suppliers.csv').split('\n').find((l) => l.startsWith(`csv-${pid},`))!;
     expect(packed).toContain(`'=HYPERLINK`);
     expect(packed).toContain(`'+cmd|calc`);
     expect(packed).not.toMatch(/(^|,)"?[=+@-]/);
